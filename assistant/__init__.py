@@ -1,0 +1,1 @@
+"""Retrieval, answers and the command line of the CLS assistant."""

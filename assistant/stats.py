@@ -1,0 +1,37 @@
+"""What the store holds: documents and chunks, by type, publisher and territory."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from chromadb.api.models.Collection import Collection
+
+PAGE_SIZE = 5000
+
+
+def document_table(collection: Collection) -> list[dict]:
+    """One row per stored document with its metadata and chunk count."""
+    documents: dict[str, dict] = {}
+    for offset in range(0, collection.count(), PAGE_SIZE):
+        page = collection.get(include=["metadatas"], limit=PAGE_SIZE, offset=offset)
+        for metadata in page["metadatas"]:
+            row = documents.setdefault(
+                metadata["doc_id"],
+                {key: metadata.get(key, "") for key in DOCUMENT_FIELDS} | {"chunks": 0},
+            )
+            row["chunks"] += 1
+    return sorted(documents.values(), key=lambda row: (row["date"] or "", row["file"]), reverse=True)
+
+
+DOCUMENT_FIELDS = ("file", "title", "publisher", "date", "doc_type", "territory", "url", "visibility")
+
+
+def store_stats(collection: Collection) -> dict:
+    documents = document_table(collection)
+    return {
+        "documents": len(documents),
+        "chunks": sum(row["chunks"] for row in documents),
+        "by_doc_type": dict(Counter(row["doc_type"] for row in documents).most_common()),
+        "by_publisher": dict(Counter(row["publisher"] for row in documents).most_common()),
+        "by_territory": dict(Counter(row["territory"] for row in documents).most_common()),
+    }

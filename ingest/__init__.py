@@ -1,0 +1,1 @@
+"""Reading, cleaning, chunking and storing the CLS knowledge base."""

@@ -1,0 +1,88 @@
+"""Structure-aware chunking sized in the embedding model's own tokens.
+
+LangChain's recursive splitter does the splitting: headings first, then paragraphs, lines, sentences
+and words, so a chunk ends at the strongest boundary that keeps it under the size. Each chunk is
+then placed back on its pages and under its nearest heading from its character offset.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.documents import Page
+
+PAGE_SEPARATOR = "\n\n"
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+SEPARATORS = [r"\n(?=#{1,6} )", r"\n\n", r"\n", r"(?<=[.!?;:])\s+", r" ", r""]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    index: int
+    page: int | None
+    """First page the chunk is on (None for formats without pages)."""
+    page_end: int | None
+    """Last page the chunk is on: differs from `page` when a paragraph runs across a page break."""
+    section: str
+    """Nearest heading above the chunk, '' when there is none."""
+
+
+def chunk_pages(
+    pages: list[Page],
+    count_tokens: Callable[[str], int],
+    chunk_tokens: int,
+    overlap_tokens: int,
+) -> list[Chunk]:
+    text, page_starts = _join_pages(pages)
+    splitter = RecursiveCharacterTextSplitter(
+        separators=SEPARATORS,
+        is_separator_regex=True,
+        keep_separator="start",
+        chunk_size=chunk_tokens,
+        chunk_overlap=overlap_tokens,
+        length_function=_content_tokens(count_tokens),
+    )
+    headings = [(m.start(), m.group(2).strip()) for m in HEADING.finditer(text)]
+    heading_starts = [start for start, _ in headings]
+    page_numbers = [page.number for page in pages]
+
+    chunks, cursor = [], 0
+    for piece in splitter.split_text(text):
+        # Pieces are verbatim and in order; overlapping ones start after the previous start.
+        start = text.find(piece, cursor)
+        cursor = start + 1
+        end = start + len(piece)
+        first = page_numbers[bisect.bisect_right(page_starts, start) - 1]
+        last = page_numbers[bisect.bisect_right(page_starts, max(start, end - 1)) - 1]
+        heading = bisect.bisect_right(heading_starts, start) - 1
+        chunks.append(
+            Chunk(
+                text=piece,
+                index=len(chunks),
+                page=first,
+                page_end=last,
+                section=headings[heading][1] if heading >= 0 else "",
+            )
+        )
+    return chunks
+
+
+def _content_tokens(count_tokens: Callable[[str], int]) -> Callable[[str], int]:
+    """Token count without the fixed prefix and special tokens the model adds to every input."""
+    overhead = count_tokens("")
+    return lambda text: max(count_tokens(text) - overhead, 0)
+
+
+def _join_pages(pages: list[Page]) -> tuple[str, list[int]]:
+    """The document as one string, and the offset where each page starts in it."""
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page.text) + len(PAGE_SEPARATOR)
+    return PAGE_SEPARATOR.join(page.text for page in pages), starts

@@ -1,0 +1,288 @@
+"""One ingestion run: files → loaded → cleaned → described → chunked → embedded → stored.
+
+Idempotent and interruption-safe:
+- a file is known by its absolute path; its `doc_id` is the hash of its bytes, and its chunks have
+  the stable ids `<doc_id>:<chunk index>`, so writing a document twice writes the same records;
+- an unchanged file (same fingerprint: bytes, declared metadata, pipeline and model) is skipped
+  without being parsed or embedded;
+- a new version is written completely before the old one is deleted and the record committed; the
+  record notes the version being written first, so a run killed half-way is undone by the next;
+- a file that can no longer be read keeps its previously stored version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from chromadb.api.models.Collection import Collection
+
+from assistant.config import Settings
+from assistant.embeddings import TokenizingEmbeddings
+from assistant.store import chroma_client, drop_collection, open_collection, store_key
+from ingest.chunking import Chunk, chunk_pages
+from ingest.cleaning import clean_document
+from ingest.discovery import SourceFile, default_manifest, discover, within
+from ingest.documents import IngestError
+from ingest.loaders import load
+from ingest.manifest import read_manifest
+from ingest.metadata import infer_metadata
+from ingest.quality import check_informative
+from ingest.records import FileRecord, Records
+from ingest.report import IngestReport, ProgressListener
+
+PIPELINE_VERSION = "1"
+"""Bump when loading, cleaning or chunking changes what is stored: every file is then re-ingested."""
+
+
+class Ingestor:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: TokenizingEmbeddings,
+        progress: ProgressListener | None = None,
+        rebuild: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.progress = progress or ProgressListener()
+        client = chroma_client(settings)
+        if rebuild:
+            drop_collection(client, settings)
+        self.collection = open_collection(client, settings, embeddings)
+        self.records = _open_records(settings, reset=rebuild)
+
+    def run(
+        self, roots: list[Path], manifest: Path | None = None, sync: bool = False
+    ) -> IngestReport:
+        report = IngestReport()
+        self._undo_interrupted_writes()
+        manifest = manifest or default_manifest(roots)
+        declared_by_name = read_manifest(manifest) if manifest else {}
+        sources = discover(roots)
+        self.progress.files_found(len(sources))
+        claimed: dict[str, str] = {}  # doc_id -> name of the file that stores it in this run
+        for source in sources:
+            self.progress.file_started(source.name)
+            declared = declared_by_name.get(source.name) or declared_by_name.get(source.path.name)
+            outcome = self._ingest_file(source, declared or {}, claimed, report)
+            self.progress.file_done(source.name, outcome)
+        if sync:
+            seen = {str(source.path) for source in sources}
+            for record in self.records.all():
+                if record.path not in seen and within(Path(record.path), roots):
+                    self._remove(record)
+                    report.removed.append(record.file)
+        return report
+
+    def _ingest_file(
+        self,
+        source: SourceFile,
+        declared: dict[str, str],
+        claimed: dict[str, str],
+        report: IngestReport,
+    ) -> str:
+        record = self.records.get(str(source.path))
+        try:
+            data = _read_bytes(source.path, self.settings.max_file_mb)
+        except IngestError as error:
+            report.fail(source.name, _kept_note(str(error), record))
+            return "failed"
+        doc_id = hashlib.sha256(data).hexdigest()[:24]
+        fingerprint = self._fingerprint(doc_id, declared)
+
+        original = claimed.get(doc_id) or self._stored_elsewhere(doc_id, source)
+        if original:
+            self.records.commit(str(source.path), source.name, doc_id, fingerprint, chunks=0)
+            report.duplicates.append({"file": source.name, "duplicate_of": original})
+            return "duplicate"
+        claimed[doc_id] = source.name
+
+        if record and record.fingerprint == fingerprint and self._fully_stored(record):
+            report.unchanged.append(source.name)
+            return "unchanged"
+        try:
+            written = self._write_document(source, data, doc_id, fingerprint, declared, record)
+        except IngestError as error:
+            report.fail(source.name, _kept_note(str(error), record))
+            return "failed"
+        report.chunks += written
+        (report.updated if record and record.doc_id else report.added).append(source.name)
+        return "updated" if record and record.doc_id else "added"
+
+    def _write_document(
+        self,
+        source: SourceFile,
+        data: bytes,
+        doc_id: str,
+        fingerprint: str,
+        declared: dict[str, str],
+        record: FileRecord | None,
+    ) -> int:
+        document = clean_document(load(source.path, data))
+        if len(document.pages) > self.settings.max_pages:
+            raise IngestError(
+                f"trop de pages ({len(document.pages)} > {self.settings.max_pages}, CLS_MAX_PAGES)"
+            )
+        check_informative(document.text)
+        metadata = document_metadata(document, source.name, declared)
+        chunks = chunk_pages(
+            document.pages,
+            self.embeddings.count_tokens,
+            self.settings.chunk_tokens,
+            self.settings.chunk_overlap_tokens,
+        )
+        self.progress.chunks_planned(source.name, len(chunks))
+        self.records.mark_pending(str(source.path), source.name, doc_id)
+        for batch in _batches(chunks, self.settings.embed_batch_size):
+            vectors = self.embeddings.embed_documents(
+                [embedding_text(chunk, metadata) for chunk in batch]
+            )
+            self.collection.upsert(
+                ids=[chunk_id(doc_id, chunk.index) for chunk in batch],
+                embeddings=vectors,
+                documents=[chunk.text for chunk in batch],
+                metadatas=[chunk_metadata(chunk, doc_id, metadata) for chunk in batch],
+            )
+            self.progress.chunks_written(source.name, len(batch))
+        # A shorter new version of the same bytes (new chunk settings) leaves no tail behind.
+        self.collection.delete(
+            where={"$and": [{"doc_id": doc_id}, {"chunk_index": {"$gte": len(chunks)}}]}
+        )
+        if record and record.doc_id and record.doc_id != doc_id:
+            self._delete_unless_used(record.doc_id, record.path)
+        self.records.commit(str(source.path), source.name, doc_id, fingerprint, len(chunks))
+        return len(chunks)
+
+    def _fingerprint(self, doc_id: str, declared: dict[str, str]) -> str:
+        parts = [
+            doc_id,
+            json.dumps(declared, sort_keys=True, ensure_ascii=False),
+            PIPELINE_VERSION,
+            self.embeddings.model_id,
+            str(self.settings.chunk_tokens),
+            str(self.settings.chunk_overlap_tokens),
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+    def _fully_stored(self, record: FileRecord) -> bool:
+        """The record's last chunk is in the store (it may have been wiped or rebuilt meanwhile)."""
+        if not record.doc_id or record.chunks == 0:
+            return False
+        last = chunk_id(record.doc_id, record.chunks - 1)
+        return bool(self.collection.get(ids=[last], include=[])["ids"])
+
+    def _stored_elsewhere(self, doc_id: str, source: SourceFile) -> str | None:
+        """Name of another, still existing, file whose identical bytes are already stored."""
+        for other in self.records.with_doc_id(doc_id):
+            if other.chunks > 0 and other.path != str(source.path) and Path(other.path).exists():
+                return other.file
+        return None
+
+    def _remove(self, record: FileRecord) -> None:
+        self.records.remove(record.path)
+        if not record.doc_id or record.chunks == 0:
+            return
+        heir = next(iter(self.records.with_doc_id(record.doc_id)), None)
+        if heir is None:
+            self.collection.delete(where={"doc_id": record.doc_id})
+            return
+        # A duplicate of the removed file survives: its chunks now speak in its name.
+        stored = self.collection.get(where={"doc_id": record.doc_id}, include=["metadatas"])
+        for metadata in stored["metadatas"]:
+            metadata["file"] = heir.file
+        self.collection.update(ids=stored["ids"], metadatas=stored["metadatas"])
+        self.records.commit(heir.path, heir.file, record.doc_id, heir.fingerprint, record.chunks)
+
+    def _delete_unless_used(self, doc_id: str, by_path: str) -> None:
+        if not any(r.path != by_path for r in self.records.with_doc_id(doc_id)):
+            self.collection.delete(where={"doc_id": doc_id})
+
+    def _undo_interrupted_writes(self) -> None:
+        """Delete what a killed run had started writing; the file is then ingested afresh."""
+        committed = {r.doc_id for r in self.records.all() if r.doc_id}
+        for record in self.records.all():
+            if record.pending_doc_id and record.pending_doc_id not in committed:
+                self.collection.delete(where={"doc_id": record.pending_doc_id})
+            if record.pending_doc_id:
+                if record.doc_id:
+                    self.records.commit(
+                        record.path, record.file, record.doc_id, "", record.chunks
+                    )
+                else:
+                    self.records.remove(record.path)
+
+
+def document_metadata(document, file_name: str, declared: dict[str, str]) -> dict[str, str]:
+    """Manifest row > the file's own declarations (front matter) > inference."""
+    merged = {**document.properties, **declared}
+    described = asdict(infer_metadata(document, file_name, merged))
+    described["visibility"] = merged.get("visibility", "public")
+    described["file"] = file_name
+    return {key: value for key, value in described.items() if value is not None}
+
+
+def chunk_metadata(chunk: Chunk, doc_id: str, metadata: dict[str, str]) -> dict:
+    values = {
+        **metadata,
+        "doc_id": doc_id,
+        "chunk_index": chunk.index,
+        "section": chunk.section,
+    }
+    if chunk.page is not None:
+        values["page"] = chunk.page
+        values["page_end"] = chunk.page_end
+    if metadata.get("date"):
+        # Chroma compares numbers only: the date as YYYYMMDD makes date ranges filterable.
+        values["date_num"] = int(date.fromisoformat(metadata["date"]).strftime("%Y%m%d"))
+    return values
+
+
+def embedding_text(chunk: Chunk, metadata: dict[str, str]) -> str:
+    """The chunk as embedded: its document title and section give the model the context."""
+    header = " — ".join(part for part in (metadata.get("title"), chunk.section) if part)
+    return f"{header}\n\n{chunk.text}" if header else chunk.text
+
+
+def chunk_id(doc_id: str, index: int) -> str:
+    return f"{doc_id}:{index}"
+
+
+def _read_bytes(path: Path, max_mb: float) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1024 * 1024:
+            raise IngestError(
+                f"fichier trop volumineux ({size / 1024 / 1024:.0f} Mo > {max_mb:g} Mo, CLS_MAX_FILE_MB)"
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"fichier illisible ({error.strerror or error})") from error
+
+
+def _kept_note(reason: str, record: FileRecord | None) -> str:
+    if record and record.doc_id and record.chunks:
+        return f"{reason} (la version déjà indexée est conservée)"
+    return reason
+
+
+def _batches(chunks: list[Chunk], size: int) -> Iterator[list[Chunk]]:
+    for start in range(0, len(chunks), size):
+        yield chunks[start : start + size]
+
+
+def _open_records(settings: Settings, reset: bool) -> Records:
+    key = store_key(settings)
+    if reset:
+        try:
+            records = Records(settings.records_path, key)
+        except IngestError:
+            settings.records_path.unlink()  # unreadable: --rebuild starts it afresh
+            records = Records(settings.records_path, key)
+        records.clear()
+        return records
+    return Records(settings.records_path, key)

@@ -1,0 +1,45 @@
+"""What one ingestion run did, for the terminal, `--json` and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    """Chunks embedded and written by this run (0 when nothing changed)."""
+
+    def fail(self, file: str, reason: str) -> None:
+        self.failed.append({"file": file, "reason": reason})
+
+    def to_dict(self) -> dict:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
+            "chunks": self.chunks,
+            "failed": self.failed,
+            "duplicates": self.duplicates,
+        }
+
+
+class ProgressListener:
+    """Told what ingestion is doing; the CLI draws bars from it, the app a progress widget."""
+
+    def files_found(self, total: int) -> None: ...
+
+    def file_started(self, file: str) -> None: ...
+
+    def chunks_planned(self, file: str, total: int) -> None: ...
+
+    def chunks_written(self, file: str, count: int) -> None: ...
+
+    def file_done(self, file: str, outcome: str) -> None: ...

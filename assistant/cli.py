@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from assistant.config import ConfigError, get_settings
 from assistant.embeddings import get_embeddings
@@ -20,7 +21,7 @@ from ingest.documents import IngestError
 from ingest.pipeline import Ingestor
 
 app = typer.Typer(help="Assistant des Contrats Locaux de Santé (CLS) de Normandie.", no_args_is_help=True)
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
@@ -57,9 +58,9 @@ def ingest(
         f"{len(report.duplicates)} · échecs : {len(report.failed)} · extraits indexés : {report.chunks}"
     )
     for duplicate in report.duplicates:
-        out.print(f"  [yellow]doublon[/] {duplicate['file']} : même contenu que {duplicate['duplicate_of']}")
+        out.print(Text.assemble(("  doublon ", "yellow"), f"{duplicate['file']} : même contenu que {duplicate['duplicate_of']}"))
     for failure in report.failed:
-        out.print(f"  [red]échec[/] {failure['file']} : {failure['reason']}", markup=False, highlight=False)
+        out.print(Text.assemble(("  échec ", "red"), f"{failure['file']} : {failure['reason']}"))
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic CLS corpus (`bench.synthetic`) and the ingestion benchmark (`bench/ingest.py`)."""

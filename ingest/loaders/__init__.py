@@ -1,0 +1,40 @@
+"""One loader per file format, chosen here from the file suffix.
+
+Each loader module has `load(path, data) -> LoadedDocument` and is imported only when a file of
+its format comes, so a format's library loads only when used. Whatever goes wrong inside a
+loader reaches the caller as an IngestError with a short French reason, never as a crash.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ingest.documents import IngestError, LoadedDocument
+
+LOADERS = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".docx": "docx",
+}
+SUPPORTED_SUFFIXES = frozenset(LOADERS)
+
+
+def load(path: Path, data: bytes) -> LoadedDocument:
+    suffix = path.suffix.lower()
+    if suffix not in LOADERS:
+        raise IngestError(f"format non pris en charge ({suffix or 'sans extension'})")
+    if not data:
+        raise IngestError("fichier vide")
+    try:
+        return importlib.import_module(f"{__name__}.{LOADERS[suffix]}").load(path, data)
+    except IngestError:
+        raise
+    except MemoryError as error:
+        raise IngestError("fichier trop volumineux pour être lu") from error
+    except Exception as error:
+        raise IngestError(f"fichier illisible ({type(error).__name__})") from error

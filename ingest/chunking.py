@@ -18,6 +18,8 @@ from ingest.documents import Page
 
 PAGE_SEPARATOR = "\n\n"
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+MIN_CHUNK_TOKENS = 24
+"""Smaller pieces (a lone heading, a date line) carry too little meaning to be retrieved alone."""
 SEPARATORS = [r"\n(?=#{1,6} )", r"\n\n", r"\n", r"(?<=[.!?;:])\s+", r" ", r""]
 
 
@@ -40,30 +42,28 @@ def chunk_pages(
     overlap_tokens: int,
 ) -> list[Chunk]:
     text, page_starts = _join_pages(pages)
+    length = _content_tokens(count_tokens)
     splitter = RecursiveCharacterTextSplitter(
         separators=SEPARATORS,
         is_separator_regex=True,
         keep_separator="start",
         chunk_size=chunk_tokens,
         chunk_overlap=overlap_tokens,
-        length_function=_content_tokens(count_tokens),
+        length_function=length,
     )
     headings = [(m.start(), m.group(2).strip()) for m in HEADING.finditer(text)]
     heading_starts = [start for start, _ in headings]
     page_numbers = [page.number for page in pages]
 
-    chunks, cursor = [], 0
-    for piece in splitter.split_text(text):
-        # Pieces are verbatim and in order; overlapping ones start after the previous start.
-        start = text.find(piece, cursor)
-        cursor = start + 1
-        end = start + len(piece)
+    spans = _merge_tiny(_spans(splitter.split_text(text), text), text, length)
+    chunks = []
+    for start, end in spans:
         first = page_numbers[bisect.bisect_right(page_starts, start) - 1]
         last = page_numbers[bisect.bisect_right(page_starts, max(start, end - 1)) - 1]
         heading = bisect.bisect_right(heading_starts, start) - 1
         chunks.append(
             Chunk(
-                text=piece,
+                text=text[start:end],
                 index=len(chunks),
                 page=first,
                 page_end=last,
@@ -71,6 +71,38 @@ def chunk_pages(
             )
         )
     return chunks
+
+
+def _spans(pieces: list[str], text: str) -> list[tuple[int, int]]:
+    """Where each piece lies in `text`: pieces are verbatim and in order, overlapping ones
+    starting after the previous start."""
+    spans, cursor = [], 0
+    for piece in pieces:
+        start = text.find(piece, cursor)
+        spans.append((start, start + len(piece)))
+        cursor = start + 1
+    return spans
+
+
+def _merge_tiny(
+    spans: list[tuple[int, int]], text: str, length: Callable[[str], int]
+) -> list[tuple[int, int]]:
+    """A lone heading or a stray line is joined to the chunk after it (the last one, before it)."""
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None
+    for start, end in spans:
+        start = start if carry is None else carry
+        carry = None
+        if length(text[start:end]) < MIN_CHUNK_TOKENS:
+            carry = start
+            continue
+        merged.append((start, end))
+    if carry is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], spans[-1][1])
+        else:
+            merged.append((carry, spans[-1][1]))
+    return merged
 
 
 def _content_tokens(count_tokens: Callable[[str], int]) -> Callable[[str], int]:

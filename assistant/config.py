@@ -37,6 +37,24 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = 32
     embed_batch_size: int = 16
 
+    llm: str = "extractive"
+    """Answer engine: `extractive` (offline, no model), `openai` (any OpenAI-compatible server),
+    `ollama`, or `llamacpp` (a local GGUF model)."""
+    llm_model: str = ""
+    """Model name for `openai`/`ollama`, or the .gguf path for `llamacpp`."""
+    openai_base_url: str = ""
+    openai_api_key: str = ""
+    ollama_url: str = "http://127.0.0.1:11434"
+    llm_temperature: float = 0.0
+    llm_max_passages: int = 5
+    """Passages given to a generative model: small models drop citations with more."""
+    llm_timeout_s: float = 120.0
+
+    retrieval_k: int = 8
+    """Passages returned by retrieval (the `sources` of an answer)."""
+    reranker: str = ""
+    """Optional cross-encoder (folder of a sentence-transformers CrossEncoder); off when empty."""
+
     max_file_mb: float = 100.0
     """Larger files are refused before being read."""
     max_pages: int = 5000

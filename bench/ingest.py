@@ -110,7 +110,8 @@ def _rate(count: float, seconds: float) -> float | None:
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 3) if a is not None and b else None
+    """a / b to 4 significant digits (a re-ingest can be 1/5000 of a first ingest)."""
+    return float(f"{a / b:.4g}") if a is not None and b else None
 
 
 def _loadavg() -> list[float] | None:

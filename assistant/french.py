@@ -1,0 +1,48 @@
+"""French text analysis for lexical search and sentence matching.
+
+Accent folding, elision (l', d', qu'…), Snowball French stemming and stop words, so that
+« l'installation des médecins » matches « installés » and « Médecin ».
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_FRENCH
+
+ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)", re.IGNORECASE)
+WORD = re.compile(r"\w+")
+QUESTION_WORDS = {
+    "quel", "quelle", "quels", "quelles", "combien", "comment", "pourquoi", "quand", "qui", "que",
+    "quoi", "ou", "est", "ce", "cela", "ceci", "fait", "faire", "font", "peut", "peuvent", "elle",
+    "il", "ils", "elles", "leur", "leurs", "dont", "sont", "ete", "etre", "avoir", "a", "y",
+    "plus", "aussi", "tres", "entre", "apres", "avant", "selon", "pour", "par", "sur", "sous",
+}
+STOPWORDS = {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in STOPWORDS_FRENCH}
+STOPWORDS |= QUESTION_WORDS
+_stemmer = Stemmer.Stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text with typographic apostrophes made plain."""
+    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Folded words, elided articles removed."""
+    return WORD.findall(ELISION.sub(" ", fold(text)))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words: the unit of lexical search."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]

@@ -1,0 +1,188 @@
+"""Hybrid retrieval: dense search in Chroma + French BM25, fused by reciprocal rank fusion.
+
+The BM25 side (bm25s) indexes an in-memory mirror of the collection, rebuilt when the number of
+chunks in the store changes. Metadata filters apply inside both searches, never after answering,
+and the final list is diversified so that one long document cannot take every place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+from chromadb.api.models.Collection import Collection
+
+from assistant.embeddings import TokenizingEmbeddings
+from assistant.french import terms
+from assistant.passages import Passage
+
+RRF_K = 60
+CANDIDATES = 40
+MAX_PER_DOCUMENT = 3
+PAGE_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class Filters:
+    territory: str | None = None
+    doc_type: str | None = None
+    publisher: str | None = None
+    date_from: str | None = None
+    """ISO date, inclusive."""
+    date_to: str | None = None
+    visibility: tuple[str, ...] | None = None
+    """Visibilities the user may see (None: all)."""
+
+    def where(self) -> dict | None:
+        """The same conditions as `accepts`, in Chroma's filter language."""
+        clauses: list[dict] = [
+            {key: value}
+            for key, value in (
+                ("territory", self.territory),
+                ("doc_type", self.doc_type),
+                ("publisher", self.publisher),
+            )
+            if value
+        ]
+        if self.date_from:
+            clauses.append({"date_num": {"$gte": _date_num(self.date_from)}})
+        if self.date_to:
+            clauses.append({"date_num": {"$lte": _date_num(self.date_to)}})
+        if self.visibility is not None:
+            clauses.append({"visibility": {"$in": list(self.visibility)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, metadata: dict) -> bool:
+        for key in ("territory", "doc_type", "publisher"):
+            wanted = getattr(self, key)
+            if wanted and metadata.get(key) != wanted:
+                return False
+        date_num = metadata.get("date_num")
+        if self.date_from and (date_num is None or date_num < _date_num(self.date_from)):
+            return False
+        if self.date_to and (date_num is None or date_num > _date_num(self.date_to)):
+            return False
+        if self.visibility is not None and metadata.get("visibility", "public") not in self.visibility:
+            return False
+        return True
+
+
+def _date_num(iso: str) -> int:
+    return int(iso[:10].replace("-", ""))
+
+
+class ChunkMirror:
+    """Every chunk of the collection in memory, with its BM25 index."""
+
+    def __init__(self, collection: Collection) -> None:
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.metadatas: list[dict] = []
+        total = collection.count()
+        for offset in range(0, total, PAGE_SIZE):
+            page = collection.get(include=["documents", "metadatas"], limit=PAGE_SIZE, offset=offset)
+            self.ids += page["ids"]
+            self.texts += page["documents"]
+            self.metadatas += page["metadatas"]
+        self.count = total
+        self.position = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        corpus = [terms(_searchable(t, m)) for t, m in zip(self.texts, self.metadatas)]
+        self.document_frequency = Counter(term for tokens in corpus for term in set(tokens))
+        self.bm25 = bm25s.BM25()
+        if corpus:
+            self.bm25.index(corpus, show_progress=False)
+
+    def passage(self, i: int, **scores: float) -> Passage:
+        return Passage(self.ids[i], self.texts[i], self.metadatas[i], **scores)
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency of a stemmed term among chunks."""
+        return float(np.log(1 + (self.count + 1) / (self.document_frequency.get(term, 0) + 0.5)))
+
+
+def _searchable(text: str, metadata: dict) -> str:
+    return " ".join((metadata.get("title", ""), metadata.get("section", ""), text))
+
+
+class Retriever:
+    def __init__(self, collection: Collection, embeddings: TokenizingEmbeddings, k: int = 8) -> None:
+        self.collection = collection
+        self.embeddings = embeddings
+        self.k = k
+        self._mirror: ChunkMirror | None = None
+
+    @property
+    def mirror(self) -> ChunkMirror:
+        """The in-memory mirror, rebuilt when the store's chunk count has changed."""
+        if self._mirror is None or self._mirror.count != self.collection.count():
+            self._mirror = ChunkMirror(self.collection)
+        return self._mirror
+
+    def refresh(self) -> None:
+        self._mirror = None
+
+    def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
+        filters = filters or Filters()
+        mirror = self.mirror
+        if not mirror.count:
+            return []
+        dense = self._dense(query, filters, mirror)
+        lexical = self._lexical(query, filters, mirror)
+        fused: dict[int, float] = {}
+        for ranking in (dense, lexical):
+            for rank, i in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        order = sorted(fused, key=fused.get, reverse=True)
+        chosen = _diversify(order, mirror, k or self.k)
+        return [
+            mirror.passage(i, score=fused[i], dense=dense.get(i, 0.0), lexical=lexical.get(i, 0.0))
+            for i in chosen
+        ]
+
+    def _dense(self, query: str, filters: Filters, mirror: ChunkMirror) -> dict[int, float]:
+        """Chunk position → cosine similarity, best first."""
+        found = self.collection.query(
+            query_embeddings=[self.embeddings.embed_query(query)],
+            n_results=min(CANDIDATES, mirror.count),
+            where=filters.where(),
+            include=["distances"],
+        )
+        return {
+            mirror.position[chunk_id]: 1.0 - distance
+            for chunk_id, distance in zip(found["ids"][0], found["distances"][0])
+            if chunk_id in mirror.position
+        }
+
+    def _lexical(self, query: str, filters: Filters, mirror: ChunkMirror) -> dict[int, float]:
+        """Chunk position → BM25 score, best first (only chunks sharing a term with the query)."""
+        query_terms = [t for t in terms(query) if t in mirror.document_frequency]
+        if not query_terms:
+            return {}
+        scores = mirror.bm25.get_scores(query_terms)
+        best = np.argsort(-scores)
+        ranking: dict[int, float] = {}
+        for i in best:
+            if scores[i] <= 0 or len(ranking) >= CANDIDATES:
+                break
+            if filters.accepts(mirror.metadatas[i]):
+                ranking[int(i)] = float(scores[i])
+        return ranking
+
+
+def _diversify(order: list[int], mirror: ChunkMirror, k: int) -> list[int]:
+    """The best k, with at most MAX_PER_DOCUMENT chunks of one document while others remain."""
+    chosen, overflow, per_doc = [], [], Counter()
+    for i in order:
+        doc = mirror.metadatas[i].get("doc_id")
+        if per_doc[doc] < MAX_PER_DOCUMENT:
+            chosen.append(i)
+            per_doc[doc] += 1
+        else:
+            overflow.append(i)
+        if len(chosen) == k:
+            return chosen
+    return (chosen + overflow)[:k]

@@ -46,3 +46,26 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed content words: the unit of lexical search."""
     return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def _glossary_terms() -> list[tuple[str, list[str]]]:
+    from assistant.glossary import GLOSSARY
+
+    return [(stem(acronym.casefold()), terms(expansion)) for acronym, expansion in GLOSSARY.items()]
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[str, frozenset[str]]]:
+    return [(acronym, frozenset(expansion)) for acronym, expansion in _glossary_terms()]
+
+
+def expanded_terms(text: str) -> set[str]:
+    """Terms of `text` plus, for every acronym of the glossary, its expansion and vice versa:
+    « CLS » matches « contrat local de santé »."""
+    found = set(terms(text))
+    for acronym, expansion in _glossary():
+        if acronym in found:
+            found |= expansion
+        elif expansion <= found:
+            found.add(acronym)
+    return found

@@ -125,6 +125,9 @@ class Retriever:
     def refresh(self) -> None:
         self._mirror = None
 
+    def idf(self, term: str) -> float:
+        return self.mirror.idf(term)
+
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
         filters = filters or Filters()
         mirror = self.mirror

@@ -1,0 +1,114 @@
+"""The assistant: a question in, a cited answer or an honest « je n'ai pas trouvé » out.
+
+Steps: rewrite a follow-up into a standalone question, retrieve, decide whether the passages hold
+the answer (abstention), let the configured engine write it, and keep only checked citations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from assistant.abstention import Support, assess_support
+from assistant.conversation import standalone_question
+from assistant.dates import french_date
+from assistant.engines.base import AnswerEngine
+from assistant.engines.extractive import ExtractiveEngine
+from assistant.passages import Answer, Passage
+from assistant.question import profile
+from assistant.retrieval import Filters
+
+MAX_QUESTION_CHARS = 2000
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as is; the message tells the user why, in French."""
+
+
+class PassageSearch(Protocol):
+    def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]: ...
+
+    def idf(self, term: str) -> float: ...
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: PassageSearch,
+        engine_factory: Callable[[ExtractiveEngine], AnswerEngine] | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.extractive = ExtractiveEngine(idf=retriever.idf)
+        self.engine = engine_factory(self.extractive) if engine_factory else self.extractive
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        history: list[tuple[str, str]] | None = None,
+        audience: str = "",
+    ) -> Answer:
+        standalone, passages, support = self.prepare(question, filters, history)
+        if not support.found:
+            return self.not_found(standalone, passages, support, filters)
+        draft = self.engine.draft(standalone, support.passages, audience)
+        if not draft.citations:
+            return self.not_found(standalone, passages, support, filters)
+        return Answer(standalone, draft.text, True, draft.citations, passages, self.engine.name)
+
+    def prepare(
+        self, question: str, filters: Filters | None, history: list[tuple[str, str]] | None
+    ) -> tuple[str, list[Passage], Support]:
+        """Everything before the answer is written: for a chat that streams the writing itself."""
+        question = " ".join(question.split())
+        if not question:
+            raise QuestionError("Posez une question (le message est vide).")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionError(
+                f"Question trop longue ({len(question)} caractères, {MAX_QUESTION_CHARS} au plus) : "
+                "reformulez-la plus brièvement."
+            )
+        standalone = standalone_question(question, history or [])
+        passages = self.retriever.search(standalone, filters)
+        return standalone, passages, assess_support(profile(standalone), passages, self.extractive)
+
+    def not_found(
+        self, question: str, passages: list[Passage], support: Support, filters: Filters | None
+    ) -> Answer:
+        lines = ["Je n'ai pas trouvé la réponse à cette question dans les documents indexés."]
+        if support.missing:
+            listed = ", ".join(f"« {word} »" for word in support.missing)
+            lines.append(f"Aucun des documents trouvés ne mentionne {listed}.")
+        searched = f"Recherche effectuée : « {question} »"
+        if filters and filters.where():
+            searched += f" (filtres : {_describe(filters)})"
+        lines.append(searched + ".")
+        closest = _closest_documents(passages)
+        if closest:
+            lines.append("Documents les plus proches :\n" + "\n".join(f"- {doc}" for doc in closest))
+        return Answer(question, "\n\n".join(lines), False, [], passages, self.engine.name)
+
+
+def _closest_documents(passages: list[Passage], limit: int = 3) -> list[str]:
+    seen: dict[str, str] = {}
+    for passage in passages:
+        meta = passage.metadata
+        if passage.doc_id not in seen:
+            details = ", ".join(x for x in (meta.get("publisher"), french_date(meta.get("date", ""))) if x)
+            seen[passage.doc_id] = f"{meta.get('title') or passage.file} ({details})" if details else meta.get("title", passage.file)
+    return list(seen.values())[:limit]
+
+
+def _describe(filters: Filters) -> str:
+    parts = [
+        f"{label} = {value}"
+        for label, value in (
+            ("territoire", filters.territory),
+            ("type", filters.doc_type),
+            ("éditeur", filters.publisher),
+            ("depuis", filters.date_from),
+            ("jusqu'au", filters.date_to),
+        )
+        if value
+    ]
+    return ", ".join(parts)

@@ -1,0 +1,170 @@
+"""The offline answer engine: it answers with the sources' own sentences, each cited.
+
+It scores every sentence of the retrieved passages against the question (weighted term overlap,
+the heading and title it sits under, what kind of answer the question wants), keeps the best few,
+takes a list along with the sentence that announces it, and puts the newest source first when the
+question is about the present, quoting an older differing figure with its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from assistant.dates import french_date
+from assistant.french import expanded_terms
+from assistant.passages import Citation, Draft, Passage
+from assistant.question import QuestionProfile, counts_in, profile
+from assistant.sentences import Sentence, split_sentences
+
+MAX_UNITS = {"elu": 2, "coordinateur": 4, "ars": 4}
+DEFAULT_MAX_UNITS = 3
+RELATIVE_FLOOR = 0.6
+ABSOLUTE_FLOOR = 0.3
+MAX_LIST_ITEMS = 12
+
+
+@dataclass
+class Unit:
+    """A sentence, or a sentence with the list it announces, scored for the question."""
+
+    passage: Passage
+    rank: int
+    start: int
+    end: int
+    score: float
+    coverage: float
+    terms: frozenset[str]
+
+    @property
+    def quote(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+class ExtractiveEngine:
+    name = "extractive"
+
+    def __init__(self, idf: Callable[[str], float] | None = None) -> None:
+        self._idf = idf or (lambda term: 1.0)
+
+    def stream(self, question: str, passages: list[Passage], audience: str = "") -> Iterator[str]:
+        text = self.draft(question, passages, audience).text
+        for piece in text.split(" "):
+            yield piece + " "
+
+    def draft(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
+        return self.draft_for(profile(question), passages, audience)
+
+    def draft_for(self, question: QuestionProfile, passages: list[Passage], audience: str = "") -> Draft:
+        units = self.score_units(question, passages)
+        chosen = _select(units, MAX_UNITS.get(audience, DEFAULT_MAX_UNITS))
+        if not chosen:
+            return Draft("")
+        if question.wants_current:
+            chosen.sort(key=lambda u: u.passage.date, reverse=True)
+        older = _older_differing_figure(chosen[0], units) if question.wants_number or question.wants_current else None
+        return _compose(chosen, older, audience)
+
+    def score_units(self, question: QuestionProfile, passages: list[Passage]) -> list[Unit]:
+        weights = {term: self._idf(term) for term in question.terms}
+        total = sum(weights.values()) or 1.0
+        units = []
+        for rank, passage in enumerate(passages):
+            context = expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
+            sentences = split_sentences(passage.text)
+            for i, sentence in enumerate(sentences):
+                if sentence.is_heading:
+                    continue
+                end = _list_end(sentences, i)
+                found = expanded_terms(passage.text[sentence.start : end])
+                matched = sum(w for t, w in weights.items() if t in found)
+                matched += 0.5 * sum(w for t, w in weights.items() if t not in found and t in context)
+                coverage = matched / total
+                score = coverage + _answer_type_bonus(question, sentence) + 0.05 / (rank + 1)
+                units.append(Unit(passage, rank, sentence.start, end, score, coverage, frozenset(found)))
+        return units
+
+
+def _list_end(sentences: list[Sentence], i: int) -> int:
+    """End of the list a sentence announces (it ends with ':'), or of the sentence itself."""
+    sentence = sentences[i]
+    if not sentence.text.rstrip(" -–").endswith(":"):
+        return sentence.end
+    end = sentence.end
+    for following in sentences[i + 1 : i + 1 + MAX_LIST_ITEMS]:
+        if not following.is_item:
+            break
+        end = following.end
+    return end
+
+
+def _answer_type_bonus(question: QuestionProfile, sentence: Sentence) -> float:
+    bonus = 0.0
+    counts = counts_in(sentence.text)
+    if question.wants_number and counts - {float(y) for y in question.years}:
+        bonus += 0.15
+    if question.wants_date and any(1900 <= c <= 2100 for c in counts):
+        bonus += 0.1
+    if question.years and any(year in sentence.text for year in question.years):
+        bonus += 0.2
+    words = len(sentence.text.split())
+    if words < 4:
+        bonus -= 0.2
+    return bonus
+
+
+def _select(units: list[Unit], limit: int) -> list[Unit]:
+    ranked = sorted(units, key=lambda u: u.score, reverse=True)
+    if not ranked:
+        return []
+    floor = max(RELATIVE_FLOOR * ranked[0].score, ABSOLUTE_FLOOR)
+    chosen: list[Unit] = []
+    for unit in ranked:
+        if unit.score < floor or len(chosen) == limit:
+            break
+        if any(_same_content(unit, other) for other in chosen):
+            continue
+        chosen.append(unit)
+    return chosen
+
+
+def _same_content(a: Unit, b: Unit) -> bool:
+    """Overlapping chunks repeat sentences; a list unit also contains its own items."""
+    if a.quote in b.quote or b.quote in a.quote:
+        return True
+    union = a.terms | b.terms
+    return bool(union) and len(a.terms & b.terms) / len(union) > 0.7
+
+
+def _older_differing_figure(lead: Unit, units: list[Unit]) -> Unit | None:
+    """A sentence of an older document that states another figure about the same thing."""
+    lead_counts = counts_in(lead.quote)
+    if not lead_counts or not lead.passage.date:
+        return None
+    for unit in sorted(units, key=lambda u: u.score, reverse=True):
+        older = unit.passage.date and unit.passage.date < lead.passage.date
+        if not older or unit.passage.doc_id == lead.passage.doc_id:
+            continue
+        if unit.coverage < 0.6 * lead.coverage:
+            continue
+        counts = counts_in(unit.quote) - {float(unit.passage.date[:4])}
+        if counts and not counts & lead_counts:
+            return unit
+    return None
+
+
+def _compose(chosen: list[Unit], older: Unit | None, audience: str) -> Draft:
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for unit in chosen:
+        citations.append(Citation.from_passage(len(citations) + 1, unit.passage, unit.quote))
+        prefix = "- " if audience == "coordinateur" and len(chosen) > 1 else ""
+        if audience == "ars":
+            prefix = f"{unit.passage.metadata.get('title', unit.passage.file)} : "
+        parts.append(f"{prefix}{unit.quote} [{len(citations)}]")
+    if older:
+        citations.append(Citation.from_passage(len(citations) + 1, older.passage, older.quote))
+        when = french_date(older.passage.date)
+        parts.append(f"Une source plus ancienne ({when}) indiquait : « {older.quote} » [{len(citations)}]")
+    separator = "\n\n" if any("\n" in part for part in parts) or audience == "coordinateur" else " "
+    return Draft(separator.join(parts), citations)

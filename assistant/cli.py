@@ -12,7 +12,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from assistant.answering import QuestionError
 from assistant.config import ConfigError, get_settings
+from assistant.evaluation import METRICS, run_evaluation
+from assistant.retrieval import Filters
+from assistant.service import load_assistant
 from assistant.embeddings import get_embeddings
 from assistant.progress import RichProgress
 from assistant.stats import store_stats
@@ -81,6 +85,67 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] 
         for value, count in figures[key].items():
             table.add_row(value or "—", str(count))
         out.print(table)
+
+
+def _filters(territory, doc_type, publisher, since, until) -> Filters:
+    return Filters(territory=territory, doc_type=doc_type, publisher=publisher, date_from=since, date_to=until)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="La question, en français.")],
+    territory: Annotated[str | None, typer.Option(help="Limiter à un territoire.")] = None,
+    doc_type: Annotated[str | None, typer.Option(help="contract, guide, press_release, web_page, other.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Limiter à un éditeur.")] = None,
+    since: Annotated[str | None, typer.Option(help="Documents publiés depuis (AAAA-MM-JJ).")] = None,
+    until: Annotated[str | None, typer.Option(help="Documents publiés jusqu'au (AAAA-MM-JJ).")] = None,
+    audience: Annotated[str, typer.Option(help="coordinateur, elu ou ars : le style de réponse.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Réponse en JSON.")] = False,
+) -> None:
+    """Poser une question : réponse citée, ou « je n'ai pas trouvé »."""
+    try:
+        answer = load_assistant(get_settings()).ask(
+            question, _filters(territory, doc_type, publisher, since, until), audience=audience
+        )
+    except (StoreError, ConfigError, QuestionError) as error:
+        _fail(str(error))
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out.print(Text(answer.answer))
+    for citation in answer.citations:
+        where = f", p. {citation.page}" if citation.page else ""
+        out.print(Text(f"\n[{citation.n}] {citation.title} — {citation.publisher}, {citation.date}{where}", style="bold"))
+        out.print(Text(f"    « {citation.quote} »", style="dim"))
+
+
+@app.command(name="eval")
+def evaluate_command(
+    questions: Annotated[Path, typer.Argument(help="Fichier questions.jsonl.", exists=True, dir_okay=False)],
+    corpus: Annotated[Path | None, typer.Option(help="Indexer d'abord ce dossier dans une base jetable.", exists=True, file_okay=False)] = None,
+    baseline: Annotated[str | None, typer.Option(help="« naive » : mesurer aussi la chaîne LangChain naïve.")] = None,
+    k: Annotated[int, typer.Option(help="k de hit@k.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Métriques en JSON.")] = False,
+) -> None:
+    """Évaluer l'assistant sur des questions (métriques de ../shared/eval/README.md)."""
+    if baseline not in (None, "naive"):
+        _fail("--baseline n'accepte que « naive ».")
+    try:
+        results = run_evaluation(get_settings(), questions, corpus, baseline == "naive", k)
+    except (StoreError, ConfigError, IngestError) as error:
+        _fail(str(error))
+    if as_json:
+        print(json.dumps(results["ours"] if not baseline else results, ensure_ascii=False, indent=2))
+        return
+    table = Table("Métrique", "Notre assistant", *(["Naïf", "Rapport"] if baseline else []))
+    for metric in METRICS:
+        ours = results["ours"][metric]
+        row = [metric, f"{ours:.3f}"]
+        if baseline:
+            naive = results["naive"][metric]
+            row += [f"{naive:.3f}", f"{ours / naive:.2f}" if naive else "—"]
+        table.add_row(*row)
+    out.print(table)
 
 
 def main() -> None:  # pragma: no cover - console entry point

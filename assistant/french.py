@@ -43,9 +43,20 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+NUMBER_WORDS = {
+    "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7", "huit": "8",
+    "neuf": "9", "dix": "10", "onze": "11", "douze": "12", "treize": "13", "quatorze": "14",
+    "quinze": "15", "seize": "16", "vingt": "20", "trente": "30",
+}
+
+
 def terms(text: str) -> list[str]:
-    """Stemmed content words: the unit of lexical search."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Stemmed content words, numbers in words written as digits: the unit of lexical search."""
+    return [
+        NUMBER_WORDS.get(w) or stem(w)
+        for w in words(text)
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+    ]
 
 
 def _glossary_terms() -> list[tuple[str, list[str]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.french import STOPWORDS, expanded_terms, fold, stem, words
+from assistant.french import NUMBER_WORDS, STOPWORDS, expanded_terms, fold, stem, words
 from assistant.glossary import GLOSSARY
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -23,11 +23,7 @@ WANTS_DATE = re.compile(
     r"\b(?:quand|quelle date|quelle période|quelle année|depuis quand|en quelle année|durée)\b",
     re.IGNORECASE,
 )
-NUMBER_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50,
-}
+DEFINITION = re.compile(r"\b(?:qu.est.ce qu|c.est quoi|définition|que signifie|que veut dire)", re.IGNORECASE)
 
 
 @dataclass
@@ -41,6 +37,7 @@ class QuestionProfile:
     wants_date: bool = False
     wants_current: bool = False
     """Asks about the present state: the newest source should lead."""
+    wants_definition: bool = False
 
 
 def profile(question: str) -> QuestionProfile:
@@ -53,6 +50,7 @@ def profile(question: str) -> QuestionProfile:
         wants_number=bool(WANTS_NUMBER.search(question)),
         wants_date=bool(WANTS_DATE.search(question)),
         wants_current=bool(CURRENT.search(question)) and not years,
+        wants_definition=bool(DEFINITION.search(question)),
     )
 
 
@@ -82,5 +80,5 @@ def mentions(specific_word: str, text_words: set[str], text_terms: set[str]) -> 
 def counts_in(text: str) -> set[float]:
     """The numbers a sentence states, in digits or in French words (« douze »)."""
     found = {float(n.replace(" ", "").replace(" ", "").replace(",", ".")) for n in NUMBER.findall(text)}
-    found |= {float(NUMBER_WORDS[w]) for w in words(text) if w in NUMBER_WORDS and w not in ("un", "une")}
+    found |= {float(NUMBER_WORDS[w]) for w in words(text) if w in NUMBER_WORDS}
     return found

@@ -128,6 +128,14 @@ class Retriever:
     def idf(self, term: str) -> float:
         return self.mirror.idf(term)
 
+    def document_text(self, file: str) -> str:
+        """A stored document's text, as its chunks hold it (for checking quotes)."""
+        mirror = self.mirror
+        chunks = sorted(
+            (m.get("chunk_index", 0), t) for t, m in zip(mirror.texts, mirror.metadatas) if m.get("file") == file
+        )
+        return "\n\n".join(text for _, text in chunks)
+
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
         filters = filters or Filters()
         mirror = self.mirror

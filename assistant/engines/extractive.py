@@ -8,6 +8,7 @@ question is about the present, quoting an older differing figure with its date.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,10 @@ DEFAULT_MAX_UNITS = 3
 RELATIVE_FLOOR = 0.6
 ABSOLUTE_FLOOR = 0.3
 MAX_LIST_ITEMS = 12
+SAME_DOCUMENT_PENALTY = 0.1
+"""Each further sentence from an already quoted document scores this much less: answers about
+several territories should quote several documents."""
+DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 
 
 @dataclass
@@ -86,9 +91,12 @@ class ExtractiveEngine:
 
 
 def _list_end(sentences: list[Sentence], i: int) -> int:
-    """End of the list a sentence announces (it ends with ':'), or of the sentence itself."""
+    """End of the list a sentence announces (it ends with ':' or is followed by items), or of
+    the sentence itself."""
     sentence = sentences[i]
-    if not sentence.text.rstrip(" -–").endswith(":"):
+    announces = sentence.text.rstrip(" -–").endswith(":")
+    followed_by_items = i + 1 < len(sentences) and sentences[i + 1].is_item
+    if sentence.is_item or not (announces or followed_by_items):
         return sentence.end
     end = sentence.end
     for following in sentences[i + 1 : i + 1 + MAX_LIST_ITEMS]:
@@ -107,6 +115,8 @@ def _answer_type_bonus(question: QuestionProfile, sentence: Sentence) -> float:
         bonus += 0.1
     if question.years and any(year in sentence.text for year in question.years):
         bonus += 0.2
+    if question.wants_definition and DEFINES.search(sentence.text):
+        bonus += 0.2
     words = len(sentence.text.split())
     if words < 4:
         bonus -= 0.2
@@ -119,12 +129,16 @@ def _select(units: list[Unit], limit: int) -> list[Unit]:
         return []
     floor = max(RELATIVE_FLOOR * ranked[0].score, ABSOLUTE_FLOOR)
     chosen: list[Unit] = []
-    for unit in ranked:
-        if unit.score < floor or len(chosen) == limit:
-            break
-        if any(_same_content(unit, other) for other in chosen):
-            continue
-        chosen.append(unit)
+    candidates = [u for u in ranked if u.score >= floor]
+    while candidates and len(chosen) < limit:
+        def adjusted(unit: Unit) -> float:
+            same_doc = sum(other.passage.doc_id == unit.passage.doc_id for other in chosen)
+            return unit.score - SAME_DOCUMENT_PENALTY * same_doc
+
+        best = max(candidates, key=adjusted)
+        candidates.remove(best)
+        if not any(_same_content(best, other) for other in chosen):
+            chosen.append(best)
     return chosen
 
 

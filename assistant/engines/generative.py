@@ -40,7 +40,8 @@ class Generation(Iterator[str]):
     def __init__(self, engine: GenerativeEngine, question: str, passages: list[Passage], audience: str):
         self.engine, self.question, self.passages, self.audience = engine, question, passages, audience
         self.text = ""
-        self.failed = False
+        self.fell_back = False
+        """The model failed (or had no passage to read): the fallback answers."""
         self.done = False
         self._pieces = self._produce()
         self._draft: Draft | None = None
@@ -54,23 +55,27 @@ class Generation(Iterator[str]):
             for _ in self:
                 pass
             self._draft = self.engine.check_or_fallback(
-                self.text, self.question, self.passages, self.audience, failed=self.failed
+                self.text, self.question, self.passages, self.audience, fell_back=self.fell_back
             )
         return self._draft
 
     def _produce(self) -> Iterator[str]:
+        engine = self.engine
         try:
-            for chunk in self.engine.chat_model.stream(self.engine.messages(self.question, self.passages, self.audience)):
-                if piece := chunk.text:
-                    self.text += piece
-                    yield piece
+            if not self.passages:
+                self.fell_back = True
+            else:
+                messages = engine.messages(self.question, self.passages, self.audience)
+                for chunk in engine.chat_model.stream(messages):
+                    if piece := chunk.text:
+                        self.text += piece
+                        yield piece
         except Exception as error:  # noqa: BLE001 - any model failure means: use the fallback
-            log.warning("Modèle %s indisponible (%s) : moteur de secours utilisé.", self.engine.name, error)
-            self.failed = True
-            if not self.text:
-                yield from self.engine.fallback.stream(self.question, self.passages, self.audience)
-        finally:
-            self.done = True
+            log.warning("Modèle %s indisponible (%s) : moteur de secours utilisé.", engine.name, error)
+            self.fell_back = True
+        if self.fell_back and not self.text:
+            yield from engine.fallback.stream(self.question, self.passages, self.audience)
+        self.done = True
 
 
 class GenerativeEngine:
@@ -116,13 +121,13 @@ class GenerativeEngine:
         return self.check_or_fallback(message.text, question, passages, audience)
 
     def check_or_fallback(
-        self, text: str, question: str, passages: list[Passage], audience: str, failed: bool = False
+        self, text: str, question: str, passages: list[Passage], audience: str, fell_back: bool = False
     ) -> Draft:
         """`check_draft` of the model's text, or the fallback's draft when the model failed or
         its answer kept no valid citation."""
-        checked = None if failed else check_draft(text, passages[: self.max_passages])
+        checked = None if fell_back else check_draft(text, passages[: self.max_passages])
         if checked is None:
-            if not failed:
+            if not fell_back:
                 log.warning("Réponse de %s sans citation valide : moteur de secours utilisé.", self.name)
             return self.fallback.draft(question, passages, audience)
         return checked

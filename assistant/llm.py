@@ -20,7 +20,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
     """The chat model configured by `CLS_LLM`; `ConfigError` names the variable to fix."""
     match settings.llm:
         case "openai":
-            _require(settings.openai_base_url, "CLS_OPENAI_BASE_URL", "l'adresse du serveur compatible OpenAI")
+            _require(settings.openai_base_url, "CLS_OPENAI_BASE_URL", "l'adresse du serveur OpenAI")
             _require(settings.llm_model, "CLS_LLM_MODEL", "le nom du modèle")
             from langchain_openai import ChatOpenAI
 

@@ -42,7 +42,6 @@ class Generation(Iterator[str]):
         self.text = ""
         self.fell_back = False
         """The model failed (or had no passage to read): the fallback answers."""
-        self.done = False
         self._pieces = self._produce()
         self._draft: Draft | None = None
 
@@ -75,7 +74,6 @@ class Generation(Iterator[str]):
             self.fell_back = True
         if self.fell_back and not self.text:
             yield from engine.fallback.stream(self.question, self.passages, self.audience)
-        self.done = True
 
 
 class GenerativeEngine:

@@ -15,9 +15,8 @@ from reportlab.pdfgen import canvas
 from ingest.cleaning import clean_document
 from ingest.documents import LoadedDocument, Page
 from ingest.loaders import load
+from tests.conftest import CORPUS, SHARED
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPUS = SHARED / "corpus" / "documents"
 ARS_PDF = CORPUS / "ars-normandie_2025-03-27_communique-cls.pdf"
 ROUEN_PDF = CORPUS / "rouen-metropole_2023-07-03_signature-cls.pdf"
 HAVRE_HTML = CORPUS / "le-havre-seine-metropole_2025-11-27_cls-2025-2029.html"

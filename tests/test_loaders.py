@@ -16,10 +16,9 @@ from reportlab.pdfgen import canvas
 
 from ingest.documents import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load
+from tests.conftest import CORPUS
+from tests.conftest import CORPUS_BAD as BAD
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPUS = SHARED / "corpus" / "documents"
-BAD = SHARED / "corpus-bad"
 ARS_PDF = CORPUS / "ars-normandie_2025-03-27_communique-cls.pdf"
 ROUEN_PDF = CORPUS / "rouen-metropole_2023-07-03_signature-cls.pdf"
 HAVRE_HTML = CORPUS / "le-havre-seine-metropole_2025-11-27_cls-2025-2029.html"

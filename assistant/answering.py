@@ -6,7 +6,7 @@ the answer (abstention), let the configured engine write it, and keep only check
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from assistant.abstention import Support, assess_support
@@ -52,6 +52,25 @@ class Assistant:
         if not support.found:
             return self.not_found(standalone, passages, support, filters)
         draft = self.engine.draft(standalone, support.passages, audience)
+        return self.finalize(standalone, passages, support, filters, draft)
+
+    def stream(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        history: list[tuple[str, str]] | None = None,
+        audience: str = "",
+    ) -> AnswerStream:
+        """Like `ask`, but the text comes in pieces as the engine writes it (for the chat).
+
+        Iterate over the returned object to get the pieces; then its `answer` holds the checked
+        final answer, whose text may differ from the pieces (invalid citations removed).
+        """
+        return AnswerStream(self, question, filters, history, audience)
+
+    def finalize(
+        self, standalone: str, passages: list[Passage], support: Support, filters: Filters | None, draft
+    ) -> Answer:
         if not draft.citations:
             return self.not_found(standalone, passages, support, filters)
         return Answer(standalone, draft.text, True, draft.citations, passages, self.engine.name)
@@ -87,6 +106,28 @@ class Assistant:
         if closest:
             lines.append("Documents les plus proches :\n" + "\n".join(f"- {doc}" for doc in closest))
         return Answer(question, "\n\n".join(lines), False, [], passages, self.engine.name)
+
+
+class AnswerStream:
+    """Pieces of an answer as they are written; `answer` is set once they are all consumed."""
+
+    def __init__(self, assistant: Assistant, question: str, filters, history, audience: str) -> None:
+        self.answer: Answer | None = None
+        self._assistant = assistant
+        self._question, self._filters, self._history, self._audience = question, filters, history, audience
+        # Validation and retrieval happen now, so a bad question fails before any streaming.
+        self.standalone, self.passages, self._support = assistant.prepare(question, filters, history)
+
+    def __iter__(self) -> Iterator[str]:
+        assistant, support = self._assistant, self._support
+        if not support.found:
+            self.answer = assistant.not_found(self.standalone, self.passages, support, self._filters)
+            yield self.answer.answer
+            return
+        engine = assistant.engine
+        yield from engine.stream(self.standalone, support.passages, self._audience)
+        draft = engine.finish(self.standalone, support.passages, self._audience)
+        self.answer = assistant.finalize(self.standalone, self.passages, support, self._filters, draft)
 
 
 def _closest_documents(passages: list[Passage], limit: int = 3) -> list[str]:

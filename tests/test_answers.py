@@ -150,3 +150,16 @@ def test_openai_backend_answers_through_the_whole_assistant(sample_store):
     assert "[9]" not in answer.answer and "25 000" in answer.answer
     assert all(c.quote in assistant.retriever.document_text(c.file) for c in answer.citations)
     assert server.requests, "the model server was called"
+
+
+def test_streamed_answer_ends_with_the_checked_answer(assistant):
+    stream = assistant.stream("Que fait la Métropole de Rouen contre la précarité menstruelle ?")
+    pieces = list(stream)
+    assert len(pieces) > 3
+    assert stream.answer.found and "distributeurs" in "".join(pieces)
+    assert "".join(pieces).strip() == stream.answer.answer.strip()
+
+
+def test_streamed_abstention_is_one_message(assistant):
+    stream = assistant.stream("Quel est le budget total du CLS de Cherbourg-en-Cotentin ?")
+    assert "".join(stream).startswith("Je n'ai pas trouvé") and stream.answer.found is False

@@ -21,3 +21,7 @@ class AnswerEngine(Protocol):
     def draft(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
         """The final, checked answer text with its citations."""
         ...
+
+    def finish(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
+        """The checked draft of the latest `stream()` with these inputs, without generating again."""
+        ...

@@ -60,6 +60,9 @@ class ExtractiveEngine:
     def draft(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
         return self.draft_for(profile(question), passages, audience)
 
+    def finish(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
+        return self.draft(question, passages, audience)  # deterministic and cheap: no state kept
+
     def draft_for(self, question: QuestionProfile, passages: list[Passage], audience: str = "") -> Draft:
         units = self.score_units(question, passages)
         chosen = _select(units, MAX_UNITS.get(audience, DEFAULT_MAX_UNITS))

@@ -28,7 +28,8 @@ def _swap_subject(previous: str, subject: str) -> str:
     """« Quels sont les axes du CLS de Rouen ? » + « Le Havre » → « … du CLS de Le Havre ? »"""
     names = _names(previous)
     if names:
-        return previous.replace(names[-1], subject, 1)
+        with_article = re.compile(rf"\b(?:de la|de l['’]|du|des|de|d['’]|à la|au|à)?\s*{re.escape(names[-1])}")
+        return with_article.sub(f" de {subject}", previous, count=1).replace("  ", " ")
     return f"{previous.rstrip(' ?')} ({subject}) ?"
 
 

@@ -49,10 +49,15 @@ def test_naive_baseline_is_measured_in_the_same_run(dev_and_naive):
     assert dev_and_naive["ours"]["fact_coverage"] > naive["fact_coverage"]
 
 
-def test_generalises_to_documents_and_questions_written_here(embeddings, tmp_path):
-    settings = make_settings(tmp_path / "data")
+@pytest.fixture(scope="module")
+def other_assistant(embeddings, tmp_path_factory):
+    settings = make_settings(tmp_path_factory.mktemp("other") / "data")
     Ingestor(settings, embeddings).run([OTHER_CORPUS])
-    assistant = load_assistant(settings)
+    return load_assistant(settings)
+
+
+def test_generalises_to_documents_and_questions_written_here(other_assistant):
+    assistant = other_assistant
     scores = evaluate(assistant.ask, load_questions(OTHER_QUESTIONS), assistant.retriever.document_text)
     assert scores["abstention_accuracy"] >= 0.85, scores["details"]
     assert scores["fact_coverage"] >= 0.8, scores["details"]
@@ -163,3 +168,14 @@ def test_streamed_answer_ends_with_the_checked_answer(assistant):
 def test_streamed_abstention_is_one_message(assistant):
     stream = assistant.stream("Quel est le budget total du CLS de Cherbourg-en-Cotentin ?")
     assert "".join(stream).startswith("Je n'ai pas trouvé") and stream.answer.found is False
+
+
+def test_a_document_that_contradicts_itself_is_flagged(other_assistant):
+    answer = other_assistant.ask("Quand ouvrira le centre de santé de Fécamp ?")
+    assert "2027" in answer.answer and "2028" in answer.answer
+    assert "contredisent" in answer.answer
+
+
+def test_question_naming_a_year_answers_for_that_year(other_assistant):
+    answer = other_assistant.ask("Combien de nouveaux contrats ont été signés en 2025 ?")
+    assert answer.found and "Trois nouveaux contrats ont été signés en 2025" in answer.answer.split("[1]")[0]

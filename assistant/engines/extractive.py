@@ -71,7 +71,8 @@ class ExtractiveEngine:
         if question.wants_current:
             chosen.sort(key=lambda u: u.passage.date, reverse=True)
         older = _older_differing_figure(chosen[0], units) if question.wants_number or question.wants_current else None
-        return _compose(chosen, older, audience)
+        contradiction = _contradiction_within(chosen[0], units)
+        return _compose(chosen, older, contradiction, audience)
 
     def score_units(self, question: QuestionProfile, passages: list[Passage]) -> list[Unit]:
         weights = {term: self._idf(term) for term in question.terms}
@@ -170,7 +171,30 @@ def _older_differing_figure(lead: Unit, units: list[Unit]) -> Unit | None:
     return None
 
 
-def _compose(chosen: list[Unit], older: Unit | None, audience: str) -> Draft:
+def _contradiction_within(lead: Unit, units: list[Unit]) -> Unit | None:
+    """Another sentence of the lead's own document about the same thing with another year
+    (« ouvrira en 2027 » … « est désormais prévue en 2028 »)."""
+    lead_years = _years(lead.quote)
+    if not lead_years:
+        return None
+    lead_terms = {t for t in lead.terms if not t.isdigit()}
+    for unit in units:
+        if unit.passage.doc_id != lead.passage.doc_id or unit.quote in lead.quote or lead.quote in unit.quote:
+            continue
+        years = _years(unit.quote)
+        if not years or years & lead_years:
+            continue
+        shared = lead_terms & unit.terms
+        if len(shared) >= 3 and len(shared) >= 0.4 * min(len(lead_terms), len(unit.terms)):
+            return unit
+    return None
+
+
+def _years(text: str) -> set[str]:
+    return set(re.findall(r"\b(?:19|20)\d{2}\b", text))
+
+
+def _compose(chosen: list[Unit], older: Unit | None, contradiction: Unit | None, audience: str) -> Draft:
     citations: list[Citation] = []
     parts: list[str] = []
     for unit in chosen:
@@ -183,5 +207,16 @@ def _compose(chosen: list[Unit], older: Unit | None, audience: str) -> Draft:
         citations.append(Citation.from_passage(len(citations) + 1, older.passage, older.quote))
         when = french_date(older.passage.date)
         parts.append(f"Une source plus ancienne ({when}) indiquait : « {older.quote} » [{len(citations)}]")
+    if contradiction in chosen:
+        parts.append(
+            f"Attention : les passages [1] et [{chosen.index(contradiction) + 1}] du même document "
+            "se contredisent."
+        )
+    elif contradiction:
+        citations.append(Citation.from_passage(len(citations) + 1, contradiction.passage, contradiction.quote))
+        parts.append(
+            f"Attention, le même document indique aussi : « {contradiction.quote} » [{len(citations)}] "
+            "— ces deux informations se contredisent."
+        )
     separator = "\n\n" if any("\n" in part for part in parts) or audience == "coordinateur" else " "
     return Draft(separator.join(parts), citations)

@@ -1,42 +1,36 @@
-"""The CLS assistant in the browser. For now: what the knowledge base holds (the chat comes next)."""
+"""The CLS assistant in the browser: page setup and navigation; the pages live in `assistant/ui/`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from assistant.config import ConfigError, get_settings
-from assistant.embeddings import get_embeddings
-from assistant.stats import document_table
-from assistant.store import StoreError, chroma_client, open_collection
+from assistant.config import ConfigError
+from assistant.store import StoreError
+from assistant.ui import resources, sidebar, style
+from assistant.ui.markdown import escape
 
-
-@st.cache_resource
-def load_collection():
-    settings = get_settings()
-    return open_collection(chroma_client(settings), settings, get_embeddings(settings.embeddings))
-
-
-st.set_page_config(page_title="Assistant CLS Normandie", page_icon="🩺", layout="wide")
-st.title("Assistant des Contrats Locaux de Santé de Normandie")
+st.set_page_config(
+    page_title="Assistant CLS Normandie",
+    page_icon=":material/health_and_safety:",
+    menu_items={"About": "Assistant des contrats locaux de santé (CLS) de Normandie — réponses citées, hors ligne."},
+)
+style.apply()
+sidebar.keep_choices()
 
 try:
-    collection = load_collection()
+    resources.assistant()
 except (StoreError, ConfigError) as error:
-    st.error(str(error))
+    st.error(escape(str(error)), icon=":material/error:")
     st.stop()
 
-documents = document_table(collection)
-st.caption(f"{len(documents)} documents · {sum(row['chunks'] for row in documents)} extraits indexés")
-if not documents:
-    st.info("La base est vide : indexez des documents avec `cls-assistant ingest <dossier>`.")
-else:
-    st.subheader("Documents indexés")
-    st.dataframe(
-        documents,
-        column_config={
-            "file": "Fichier", "title": "Titre", "publisher": "Éditeur", "date": "Date",
-            "doc_type": "Type", "territory": "Territoire", "url": st.column_config.LinkColumn("Lien"),
-            "visibility": "Visibilité", "chunks": "Extraits",
-        },
-        hide_index=True,
-    )
+page = st.navigation(
+    [
+        st.Page("assistant/ui/pages/chat.py", title="Assistant", icon=":material/forum:", default=True),
+        st.Page("assistant/ui/pages/documents.py", title="Documents", icon=":material/folder_open:",
+                url_path="documents"),
+    ]
+)
+# The documents table has many columns: that page uses the whole width, the chat a reading width.
+st.set_page_config(layout="wide" if page.url_path == "documents" else "centered")
+page.run()
+sidebar.backend_info()

@@ -1,7 +1,9 @@
 """The assistant: a question in, a cited answer or an honest « je n'ai pas trouvé » out.
 
-Steps: rewrite a follow-up into a standalone question, retrieve, decide whether the passages hold
-the answer (abstention), let the configured engine write it, and keep only checked citations.
+Steps: rewrite a follow-up into a standalone question; a count, list or precedent question about
+the CLS themselves is answered from the catalogue when it can (assistant/catalogue/questions.py
+says which); otherwise retrieve, decide whether the passages hold the answer (abstention), let the
+configured engine write it, and keep only checked citations.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from assistant.abstention import Support, assess_support
+from assistant.catalogue.answers import catalogue_answer
+from assistant.catalogue.questions import catalogue_question
+from assistant.access import PUBLIC, restrict
 from assistant.conversation import standalone_question
 from assistant.dates import french_date
 from assistant.engines.base import AnswerEngine
@@ -36,10 +41,13 @@ class Assistant:
         self,
         retriever: PassageSearch,
         engine_factory: Callable[[ExtractiveEngine], AnswerEngine] | None = None,
+        catalogue=None,
     ) -> None:
+        """`catalogue`: a CatalogueSource; without one every question goes through retrieval."""
         self.retriever = retriever
         self.extractive = ExtractiveEngine(idf=retriever.idf)
         self.engine = engine_factory(self.extractive) if engine_factory else self.extractive
+        self.catalogue = catalogue
 
     def ask(
         self,
@@ -47,8 +55,13 @@ class Assistant:
         filters: Filters | None = None,
         history: list[tuple[str, str]] | None = None,
         audience: str = "",
+        role: str = PUBLIC,
     ) -> Answer:
-        standalone, passages, support = self.prepare(question, filters, history)
+        """`role` (assistant/access.py) decides which documents may be retrieved: public by default."""
+        direct = self.from_catalogue(question, filters, history, role, audience)
+        if direct:
+            return direct
+        standalone, passages, support = self.prepare(question, filters, history, role)
         if not support.found:
             return self.not_found(standalone, passages, support, filters)
         draft = self.engine.draft(standalone, support.passages, audience)
@@ -60,13 +73,14 @@ class Assistant:
         filters: Filters | None = None,
         history: list[tuple[str, str]] | None = None,
         audience: str = "",
+        role: str = PUBLIC,
     ) -> AnswerStream:
         """Like `ask`, but the text comes in pieces as the engine writes it (for the chat).
 
         Iterate over the returned object to get the pieces; then its `answer` holds the checked
         final answer, whose text may differ from the pieces (invalid citations removed).
         """
-        return AnswerStream(self, question, filters, history, audience)
+        return AnswerStream(self, question, filters, history, audience, role)
 
     def finalize(
         self, standalone: str, passages: list[Passage], support: Support, filters: Filters | None, draft
@@ -75,8 +89,32 @@ class Assistant:
             return self.not_found(standalone, passages, support, filters)
         return Answer(standalone, draft.text, True, draft.citations, passages, self.engine.name)
 
+    def from_catalogue(
+        self,
+        question: str,
+        filters: Filters | None,
+        history: list[tuple[str, str]] | None,
+        role: str = PUBLIC,
+        audience: str = "",
+    ) -> Answer | None:
+        """The catalogue's answer to a count, list or precedent question about the CLS; None for
+        any other question (or one `prepare` refuses), or when the catalogue has nothing on it."""
+        question = " ".join(question.split())
+        if self.catalogue is None or not question or len(question) > MAX_QUESTION_CHARS:
+            return None
+        allowed = restrict(filters, role)
+        standalone = standalone_question(question, history or [])
+        asked = catalogue_question(standalone)
+        if asked is None:
+            return None
+        return catalogue_answer(standalone, asked, self.catalogue, allowed, self.retriever.idf, audience)
+
     def prepare(
-        self, question: str, filters: Filters | None, history: list[tuple[str, str]] | None
+        self,
+        question: str,
+        filters: Filters | None,
+        history: list[tuple[str, str]] | None,
+        role: str = PUBLIC,
     ) -> tuple[str, list[Passage], Support]:
         """Everything before the answer is written: for a chat that streams the writing itself."""
         question = " ".join(question.split())
@@ -87,8 +125,9 @@ class Assistant:
                 f"Question trop longue ({len(question)} caractères, {MAX_QUESTION_CHARS} au plus) : "
                 "reformulez-la plus brièvement."
             )
+        allowed = restrict(filters, role)  # before anything is searched: an unknown role fails here
         standalone = standalone_question(question, history or [])
-        passages = self.retriever.search(standalone, filters)
+        passages = self.retriever.search(standalone, allowed)
         return standalone, passages, assess_support(profile(standalone), passages, self.extractive)
 
     def not_found(
@@ -99,7 +138,7 @@ class Assistant:
             listed = ", ".join(f"« {word} »" for word in support.missing)
             lines.append(f"Aucun des documents trouvés ne mentionne {listed}.")
         searched = f"Recherche effectuée : « {question} »"
-        if filters and filters.where():
+        if filters and _describe(filters):
             searched += f" (filtres : {_describe(filters)})"
         lines.append(searched + ".")
         closest = _closest_documents(passages)
@@ -111,14 +150,25 @@ class Assistant:
 class AnswerStream:
     """Pieces of an answer as they are written; `answer` is set once they are all consumed."""
 
-    def __init__(self, assistant: Assistant, question: str, filters, history, audience: str) -> None:
+    def __init__(
+        self, assistant: Assistant, question: str, filters, history, audience: str, role: str = PUBLIC
+    ) -> None:
         self.answer: Answer | None = None
         self._assistant = assistant
         self._question, self._filters, self._history, self._audience = question, filters, history, audience
         # Validation and retrieval happen now, so a bad question fails before any streaming.
-        self.standalone, self.passages, self._support = assistant.prepare(question, filters, history)
+        self._direct = assistant.from_catalogue(question, filters, history, role, audience)
+        if self._direct:
+            self.standalone, self.passages, self._support = self._direct.question, self._direct.sources, None
+        else:
+            self.standalone, self.passages, self._support = assistant.prepare(question, filters, history, role)
 
     def __iter__(self) -> Iterator[str]:
+        if self._direct:  # from the catalogue: already complete and checked
+            for piece in self._direct.answer.split(" "):
+                yield piece + " "
+            self.answer = self._direct
+            return
         assistant, support = self._assistant, self._support
         if not support.found:
             self.answer = assistant.not_found(self.standalone, self.passages, support, self._filters)

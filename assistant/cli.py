@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from assistant.access import PUBLIC, ROLES, RoleError
 from assistant.answering import QuestionError
 from assistant.config import ConfigError, get_settings
 from assistant.evaluation import METRICS, run_evaluation
@@ -20,7 +21,7 @@ from assistant.service import load_assistant
 from assistant.embeddings import get_embeddings
 from assistant.progress import RichProgress
 from assistant.stats import store_stats
-from assistant.store import StoreError, chroma_client, open_collection
+from assistant.store import SERVER_ERRORS, StoreError, chroma_client, open_collection, server_unreachable
 from ingest.documents import IngestError
 from ingest.pipeline import Ingestor
 
@@ -32,6 +33,9 @@ err = Console(stderr=True)
 def _fail(message: str, code: int = 2) -> None:
     err.print(f"[bold red]Erreur :[/] {message}")
     raise typer.Exit(code)
+
+
+ROLE_HELP = f"{' ou '.join(ROLES)} : public ne voit que les documents publics, ars voit tout."
 
 
 @app.command()
@@ -50,6 +54,8 @@ def ingest(
             report = ingestor.run(paths, manifest=manifest, sync=sync)
     except (IngestError, StoreError, ConfigError) as error:
         _fail(str(error))
+    except SERVER_ERRORS:
+        _fail(f"{server_unreachable(settings)} Relancez ensuite la même commande pour terminer l'ingestion.")
     except KeyboardInterrupt:
         _fail("ingestion interrompue : relancez la même commande pour la terminer.", 130)
     if as_json:
@@ -68,14 +74,19 @@ def ingest(
 
 
 @app.command()
-def stats(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
+def stats(
+    role: Annotated[str, typer.Option(help=ROLE_HELP)] = PUBLIC,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
     """Documents et extraits indexés, par type, éditeur et territoire."""
     settings = get_settings()
     try:
         collection = open_collection(chroma_client(settings), settings, get_embeddings(settings.embeddings))
-    except (StoreError, ConfigError) as error:
+        figures = store_stats(collection, role)
+    except (StoreError, ConfigError, RoleError) as error:
         _fail(str(error))
-    figures = store_stats(collection)
+    except SERVER_ERRORS:
+        _fail(str(server_unreachable(settings)))
     if as_json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -85,6 +96,65 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] 
         for value, count in figures[key].items():
             table.add_row(value or "—", str(count))
         out.print(table)
+
+
+FIELD_LABELS = {
+    "territory": "Territoire", "collectivite": "Collectivité signataire", "signatories": "Autres signataires",
+    "partners": "Partenaires", "signed_on": "Date de signature", "period": "Période", "duration": "Durée",
+    "preparation": "En préparation", "axes": "Axes", "actions": "Actions", "coordination": "Coordination",
+    "funding": "Financement",
+}
+
+
+@app.command()
+def catalog(
+    role: Annotated[str, typer.Option(help=ROLE_HELP)] = PUBLIC,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Catalogue des CLS : territoire, signataires, dates, axes, actions… chaque valeur citée."""
+    from assistant.catalogue import load_catalogue
+    from assistant.dates import french_date
+
+    settings = get_settings()
+    try:
+        catalogue = load_catalogue(settings, role=role)
+    except (StoreError, ConfigError, RoleError) as error:
+        _fail(str(error))
+    except SERVER_ERRORS:
+        _fail(str(server_unreachable(settings)))
+    if as_json:
+        print(json.dumps(catalogue.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out.print(f"CLS au catalogue : {len(catalogue.records)}")
+    for record in catalogue.records:
+        out.print(Text(f"\n{record.summary()}", style="bold"))
+        by_field: dict[str, list] = {}
+        for name, cited in record.cited_fields():
+            if cited not in record.alternates.get(name, []):
+                by_field.setdefault(name, []).append(cited)
+        for name, values in by_field.items():
+            _print_cited(FIELD_LABELS[name], values)
+        for name, values in record.alternates.items():
+            _print_cited(f"{FIELD_LABELS[name]} (autre valeur, document plus ancien)", values)
+    for count in catalogue.counts:
+        where = f", p. {count.source.page}" if count.source.page else ""
+        out.print(Text(f"\nDécompte indiqué : {count.count} CLS ({count.kind}) au {french_date(count.as_of)}"
+                       f" — {count.source.file}{where}", style="bold"))
+        out.print(Text(f"    « {count.source.quote} »", style="dim"))
+
+
+def _print_cited(label: str, values: list) -> None:
+    """Values that share a quote are printed together, the quote once."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for cited in values:
+        groups.setdefault((cited.source.chunk_id, cited.source.quote), []).append(cited.value)
+    for (_, quote), found in groups.items():
+        source = next(c.source for c in values if c.source.quote == quote)
+        where = f", p. {source.page}" if source.page else ""
+        shown = " ".join(quote.split())
+        shown = shown if len(shown) <= 300 else shown[:300] + "…"
+        out.print(Text.assemble(f"  {label} : ", (" ; ".join(found), "green")))
+        out.print(Text(f"      {source.file}{where} « {shown} »", style="dim"))
 
 
 def _filters(territory, doc_type, publisher, since, until) -> Filters:
@@ -100,15 +170,19 @@ def ask(
     since: Annotated[str | None, typer.Option(help="Documents publiés depuis (AAAA-MM-JJ).")] = None,
     until: Annotated[str | None, typer.Option(help="Documents publiés jusqu'au (AAAA-MM-JJ).")] = None,
     audience: Annotated[str, typer.Option(help="coordinateur, elu ou ars : le style de réponse.")] = "",
+    role: Annotated[str, typer.Option(help=ROLE_HELP)] = PUBLIC,
     as_json: Annotated[bool, typer.Option("--json", help="Réponse en JSON.")] = False,
 ) -> None:
     """Poser une question : réponse citée, ou « je n'ai pas trouvé »."""
+    settings = get_settings()
     try:
-        answer = load_assistant(get_settings()).ask(
-            question, _filters(territory, doc_type, publisher, since, until), audience=audience
+        answer = load_assistant(settings).ask(
+            question, _filters(territory, doc_type, publisher, since, until), audience=audience, role=role
         )
-    except (StoreError, ConfigError, QuestionError) as error:
+    except (StoreError, ConfigError, QuestionError, RoleError) as error:
         _fail(str(error))
+    except SERVER_ERRORS:
+        _fail(str(server_unreachable(settings)))
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -130,10 +204,13 @@ def evaluate_command(
     """Évaluer l'assistant sur des questions (métriques de ../shared/eval/README.md)."""
     if baseline not in (None, "naive"):
         _fail("--baseline n'accepte que « naive ».")
+    settings = get_settings()
     try:
-        results = run_evaluation(get_settings(), questions, corpus, baseline == "naive", k)
+        results = run_evaluation(settings, questions, corpus, baseline == "naive", k)
     except (StoreError, ConfigError, IngestError) as error:
         _fail(str(error))
+    except SERVER_ERRORS:
+        _fail(str(server_unreachable(settings)))
     if as_json:
         print(json.dumps(results["ours"] if not baseline else results, ensure_ascii=False, indent=2))
         return

@@ -58,10 +58,17 @@ class Settings(BaseSettings):
     max_file_mb: float = 100.0
     """Larger files are refused before being read."""
     max_pages: int = 5000
+    ocr: str = "auto"
+    """`auto`: PDF pages without a text layer are read by tesseract (French) when it is installed;
+    `off`: never (such files are refused with a reason)."""
 
     @property
     def records_path(self) -> Path:
         return self.data_dir / "records.sqlite3"
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.data_dir / "catalogue.sqlite3"
 
     @property
     def chroma_path(self) -> Path:

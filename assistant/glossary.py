@@ -26,3 +26,8 @@ GLOSSARY: dict[str, str] = {
     "CHU": "centre hospitalier universitaire",
     "ORS": "observatoire régional de la santé",
 }
+
+
+def glossary_entries() -> list[tuple[str, str]]:
+    """(acronym, expansion) pairs in alphabetical order, for a page that lists them."""
+    return sorted(GLOSSARY.items(), key=lambda entry: entry[0].casefold())

@@ -1,18 +1,25 @@
 """Hybrid retrieval: dense search in Chroma + French BM25, fused by reciprocal rank fusion.
 
 The BM25 side (bm25s) indexes an in-memory mirror of the collection, rebuilt when the number of
-chunks in the store changes. Metadata filters apply inside both searches, never after answering,
+chunks or the revision stamped by ingestion changes. Metadata filters apply inside both searches, never after answering,
 and the final list is diversified so that one long document cannot take every place.
+
+Chunks a user may not see weigh on nothing they get: BM25 statistics are computed per set of
+visible visibilities, and the term weights of the answer engine on public chunks only, so a public
+answer is the same as if internal documents were not in the store.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import ChromaError
 
 from assistant.embeddings import TokenizingEmbeddings
 from assistant.french import terms
@@ -22,6 +29,8 @@ RRF_K = 60
 CANDIDATES = 40
 MAX_PER_DOCUMENT = 3
 PAGE_SIZE = 5000
+WEIGHTS_VISIBILITY = ("public",)
+"""Term weights (idf) for the answer engine come from public chunks only (see module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +84,25 @@ def _date_num(iso: str) -> int:
     return int(iso[:10].replace("-", ""))
 
 
+class LexicalView:
+    """BM25 over the chunks of some visibilities only: the others change no score or weight."""
+
+    def __init__(self, positions: list[int], corpus: list[list[str]]) -> None:
+        self.positions = positions
+        """Mirror position of each chunk of the view."""
+        self.count = len(positions)
+        self.document_frequency = Counter(term for tokens in corpus for term in set(tokens))
+        self.bm25 = bm25s.BM25()
+        if corpus:
+            self.bm25.index(corpus, show_progress=False)
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency of a stemmed term among the view's chunks."""
+        return float(np.log(1 + (self.count + 1) / (self.document_frequency.get(term, 0) + 0.5)))
+
+
 class ChunkMirror:
-    """Every chunk of the collection in memory, with its BM25 index."""
+    """Every chunk of the collection in memory, with a BM25 view per set of visibilities."""
 
     def __init__(self, collection: Collection) -> None:
         self.ids: list[str] = []
@@ -90,18 +116,26 @@ class ChunkMirror:
             self.metadatas += page["metadatas"]
         self.count = total
         self.position = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
-        corpus = [terms(_searchable(t, m)) for t, m in zip(self.texts, self.metadatas)]
-        self.document_frequency = Counter(term for tokens in corpus for term in set(tokens))
-        self.bm25 = bm25s.BM25()
-        if corpus:
-            self.bm25.index(corpus, show_progress=False)
+        self._corpus = [terms(_searchable(t, m)) for t, m in zip(self.texts, self.metadatas)]
+        self._views: dict[tuple[str, ...] | None, LexicalView] = {}
+        self._lock = threading.Lock()
+        self.view(WEIGHTS_VISIBILITY)  # the public view, the default role's: built with the mirror
+
+    def view(self, visibility: tuple[str, ...] | None) -> LexicalView:
+        """The BM25 view of the chunks with these visibilities (None: all), built on first use."""
+        key = tuple(sorted(visibility)) if visibility is not None else None
+        with self._lock:
+            if key not in self._views:
+                positions = [
+                    i for i, m in enumerate(self.metadatas)
+                    if key is None or m.get("visibility", "public") in key
+                ]
+                same = next((v for v in self._views.values() if v.positions == positions), None)
+                self._views[key] = same or LexicalView(positions, [self._corpus[i] for i in positions])
+            return self._views[key]
 
     def passage(self, i: int, **scores: float) -> Passage:
         return Passage(self.ids[i], self.texts[i], self.metadatas[i], **scores)
-
-    def idf(self, term: str) -> float:
-        """Smoothed inverse document frequency of a stemmed term among chunks."""
-        return float(np.log(1 + (self.count + 1) / (self.document_frequency.get(term, 0) + 0.5)))
 
 
 def _searchable(text: str, metadata: dict) -> str:
@@ -109,24 +143,54 @@ def _searchable(text: str, metadata: dict) -> str:
 
 
 class Retriever:
-    def __init__(self, collection: Collection, embeddings: TokenizingEmbeddings, k: int = 8) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        embeddings: TokenizingEmbeddings,
+        k: int = 8,
+        reopen: Callable[[], Collection] | None = None,
+        revision: Callable[[], object] | None = None,
+    ) -> None:
+        """`reopen` gives a fresh handle on the store, for when another process has written to it;
+        `revision` reads the store's current revision (assistant/store.py)."""
         self.collection = collection
         self.embeddings = embeddings
         self.k = k
+        self._reopen = reopen
+        self._revision = revision
         self._mirror: ChunkMirror | None = None
+        self._built_for: tuple | None = None
+        self._lock = threading.Lock()
 
     @property
     def mirror(self) -> ChunkMirror:
-        """The in-memory mirror, rebuilt when the store's chunk count has changed."""
-        if self._mirror is None or self._mirror.count != self.collection.count():
-            self._mirror = ChunkMirror(self.collection)
-        return self._mirror
+        """The in-memory mirror, rebuilt (on a reopened store) when the store has changed."""
+        version = (self.collection.count(), self._revision() if self._revision else None)
+        mirror = self._mirror
+        if mirror is not None and self._built_for == version:
+            return mirror
+        with self._lock:  # one rebuild for all the threads that noticed the change
+            if self._mirror is mirror:
+                if mirror is not None and self._reopen:
+                    self.collection = self._reopen()
+                self._mirror = ChunkMirror(self.collection)
+                self._built_for = version
+            return self._mirror
 
     def refresh(self) -> None:
-        self._mirror = None
+        with self._lock:
+            self._mirror = None
+
+    def _reopen_after_error(self, failed: Collection) -> None:
+        with self._lock:
+            if self.collection is failed:  # not yet reopened by another thread
+                self.collection = self._reopen()
+                self._mirror = None
 
     def idf(self, term: str) -> float:
-        return self.mirror.idf(term)
+        # The mirror checked by this question's search: no store round trip per term.
+        mirror = self._mirror or self.mirror
+        return mirror.view(WEIGHTS_VISIBILITY).idf(term)
 
     def document_text(self, file: str) -> str:
         """A stored document's text, as its chunks hold it (for checking quotes)."""
@@ -138,8 +202,20 @@ class Retriever:
 
     def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
         filters = filters or Filters()
+        collection = self.collection
+        try:
+            return self._search(query, filters, k)
+        except ChromaError:
+            # Same count but other chunks (a document replaced by another process): the stale
+            # index names ids the store no longer maps. Once more, on a fresh handle.
+            if not self._reopen:
+                raise
+            self._reopen_after_error(collection)
+            return self._search(query, filters, k)
+
+    def _search(self, query: str, filters: Filters, k: int | None) -> list[Passage]:
         mirror = self.mirror
-        if not mirror.count:
+        if not mirror.count or filters.visibility == ():
             return []
         dense = self._dense(query, filters, mirror)
         lexical = self._lexical(query, filters, mirror)
@@ -170,17 +246,19 @@ class Retriever:
 
     def _lexical(self, query: str, filters: Filters, mirror: ChunkMirror) -> dict[int, float]:
         """Chunk position → BM25 score, best first (only chunks sharing a term with the query)."""
-        query_terms = [t for t in terms(query) if t in mirror.document_frequency]
+        view = mirror.view(filters.visibility)
+        query_terms = [t for t in terms(query) if t in view.document_frequency]
         if not query_terms:
             return {}
-        scores = mirror.bm25.get_scores(query_terms)
-        best = np.argsort(-scores)
+        scores = view.bm25.get_scores(query_terms)
+        best = np.argsort(-scores, kind="stable")
         ranking: dict[int, float] = {}
-        for i in best:
-            if scores[i] <= 0 or len(ranking) >= CANDIDATES:
+        for j in best:
+            if scores[j] <= 0 or len(ranking) >= CANDIDATES:
                 break
+            i = view.positions[j]
             if filters.accepts(mirror.metadatas[i]):
-                ranking[int(i)] = float(scores[i])
+                ranking[i] = float(scores[j])
         return ranking
 
 

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from assistant.answering import Assistant
+from assistant.catalogue.storage import CatalogueSource
 from assistant.config import ConfigError, Settings
 from assistant.embeddings import get_embeddings
 from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.retrieval import Retriever
-from assistant.store import chroma_client, open_collection
+from assistant.store import chroma_client, open_collection, reopen_collection, store_revision
 
 GENERATIVE_BACKENDS = ("openai", "ollama", "llamacpp")
 
 
-def load_assistant(settings: Settings) -> Assistant:
+def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
+    """`today` fixes the date CLS statuses are relative to (tests); the real date otherwise."""
     embeddings = get_embeddings(settings.embeddings)
-    collection = open_collection(chroma_client(settings), settings, embeddings)
-    retriever = Retriever(collection, embeddings, k=settings.retrieval_k)
-    return Assistant(retriever, lambda extractive: answer_engine(settings, extractive))
+    client = chroma_client(settings)
+    collection = open_collection(client, settings, embeddings)
+    retriever = Retriever(
+        collection, embeddings, k=settings.retrieval_k,
+        reopen=lambda: reopen_collection(settings, embeddings),
+        revision=lambda: store_revision(client, settings),
+    )
+
+    def current_collection():
+        retriever.mirror  # reopens the store first if another process has changed it
+        return retriever.collection
+
+    catalogue = CatalogueSource(settings, current_collection, (lambda: today) if today else None)
+    return Assistant(retriever, lambda extractive: answer_engine(settings, extractive), catalogue)
 
 
 def answer_engine(settings: Settings, extractive: ExtractiveEngine) -> AnswerEngine:

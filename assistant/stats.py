@@ -1,4 +1,8 @@
-"""What the store holds: documents and chunks, by type, publisher and territory."""
+"""What the store holds: documents and chunks, by type, publisher and territory.
+
+Counts and lists obey the same roles as answers (assistant/access.py): a public user never learns
+that an internal document exists, not even from a count.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,19 @@ from collections import Counter
 
 from chromadb.api.models.Collection import Collection
 
+from assistant.access import PUBLIC, restrict
+
 PAGE_SIZE = 5000
 
 
-def document_table(collection: Collection) -> list[dict]:
-    """One row per stored document with its metadata and chunk count."""
+def document_table(collection: Collection, role: str = PUBLIC) -> list[dict]:
+    """One row per stored document the role may see, with its metadata and chunk count."""
+    where = restrict(None, role).where()
     documents: dict[str, dict] = {}
     for offset in range(0, collection.count(), PAGE_SIZE):
-        page = collection.get(include=["metadatas"], limit=PAGE_SIZE, offset=offset)
+        page = collection.get(include=["metadatas"], where=where, limit=PAGE_SIZE, offset=offset)
+        if not page["ids"]:
+            break  # filtered pages run out before the unfiltered count does
         for metadata in page["metadatas"]:
             row = documents.setdefault(
                 metadata["doc_id"],
@@ -26,8 +35,8 @@ def document_table(collection: Collection) -> list[dict]:
 DOCUMENT_FIELDS = ("file", "title", "publisher", "date", "doc_type", "territory", "url", "visibility")
 
 
-def store_stats(collection: Collection) -> dict:
-    documents = document_table(collection)
+def store_stats(collection: Collection, role: str = PUBLIC) -> dict:
+    documents = document_table(collection, role)
     return {
         "documents": len(documents),
         "chunks": sum(row["chunks"] for row in documents),

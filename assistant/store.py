@@ -3,44 +3,84 @@
 Chroma never embeds anything itself here (its default embedding function downloads a model): every
 vector comes from our own model, whose identity is recorded in the collection's metadata and checked
 on every open, so a store filled by one model is never searched with another.
+
+An embedded store written by another process (an ingest run from the command line while the app
+serves questions) is not seen by a client opened before: Chroma keeps one client per folder and
+process, whose vector index does not follow foreign writes. `reopen_collection` opens a new one.
+Every ingestion change also stamps a new revision in the collection's metadata, so readers notice
+a replaced document even when the number of chunks stays the same.
 """
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlparse
 
 import chromadb
-from chromadb.api import ClientAPI
+import httpx
+from chromadb.api import ClientAPI, ServerAPI
+from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.config import System
 
 from assistant.config import Settings
 from assistant.embeddings import TokenizingEmbeddings
 
 MODEL_KEY = "embedding_model"
+REVISION_KEY = "revision"
 
 
 class StoreError(Exception):
     """The store cannot be used as asked; the message is a French sentence saying what to do."""
 
 
+SERVER_ERRORS = (httpx.TransportError, ConnectionError)
+"""What a Chroma server that is down or unreachable raises, during any call."""
+
+
 def chroma_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except (ValueError, *SERVER_ERRORS) as error:  # chromadb says "Could not connect" as a ValueError
+            raise server_unreachable(settings) from error
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
+def reopen_collection(settings: Settings, embeddings: TokenizingEmbeddings) -> Collection:
+    """A new handle on the collection that sees every write made since, by any process."""
+    if settings.chroma_url:  # the server is the one reader: nothing is stale
+        return open_collection(chroma_client(settings), settings, embeddings)
+    chroma_settings = ChromaSettings(
+        anonymized_telemetry=False, is_persistent=True, persist_directory=str(settings.chroma_path)
+    )
+    system = System(chroma_settings)  # a system of its own, not the one cached for this folder
+    system.instance(ServerAPI)
+    system.start()
+    return open_collection(Client.from_system(system), settings, embeddings)
+
+
+def server_unreachable(settings: Settings) -> StoreError:
+    return StoreError(
+        f"Le serveur Chroma {settings.chroma_url} (CLS_CHROMA_URL) ne répond pas : vérifiez qu'il "
+        "est démarré (chroma run --path <dossier> --port <port>) ou retirez CLS_CHROMA_URL pour "
+        "utiliser la base locale."
+    )
+
+
 def store_key(settings: Settings) -> str:
     """Names the store + collection, so ingestion records of two stores never mix."""
-    return f"{settings.chroma_url or 'local'}#{settings.collection}"
+    server = settings.chroma_url.rstrip("/") if settings.chroma_url else "local"
+    return f"{server}#{settings.collection}"
 
 
 def open_collection(
@@ -61,6 +101,16 @@ def open_collection(
             "pour tout réindexer avec ce modèle, ou changez CLS_EMBEDDINGS."
         )
     return collection
+
+
+def mark_changed(collection: Collection, model_id: str) -> None:
+    """Called by ingestion after it changed the collection, for readers to rebuild what they hold."""
+    collection.modify(metadata={MODEL_KEY: model_id, REVISION_KEY: uuid.uuid4().hex})
+
+
+def store_revision(client: ClientAPI, settings: Settings) -> str | None:
+    """The revision last stamped by an ingestion, read afresh from the store."""
+    return (client.get_collection(settings.collection).metadata or {}).get(REVISION_KEY)
 
 
 def drop_collection(client: ClientAPI, settings: Settings) -> None:

@@ -7,7 +7,8 @@ Idempotent and interruption-safe:
   without being parsed or embedded;
 - a new version is written completely before the old one is deleted and the record committed; the
   record notes the version being written first, so a run killed half-way is undone by the next;
-- a file that can no longer be read keeps its previously stored version.
+- a file that can no longer be read keeps its previously stored version;
+- one run at a time per data folder (ingest/lock.py).
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ from pathlib import Path
 
 from chromadb.api.models.Collection import Collection
 
+from assistant.catalogue.storage import refresh_catalogue
 from assistant.config import Settings
 from assistant.embeddings import TokenizingEmbeddings
-from assistant.store import chroma_client, drop_collection, open_collection, store_key
+from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key
+from ingest import ocr
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_document
 from ingest.discovery import SourceFile, default_manifest, discover, within
 from ingest.documents import IngestError
 from ingest.loaders import load
+from ingest.lock import ingest_lock
 from ingest.manifest import read_manifest
 from ingest.metadata import infer_metadata
 from ingest.quality import check_informative
@@ -50,15 +54,24 @@ class Ingestor:
         self.settings = settings
         self.embeddings = embeddings
         self.progress = progress or ProgressListener()
+        ocr.check_mode(settings.ocr)
         client = chroma_client(settings)
         if rebuild:
-            drop_collection(client, settings)
+            with ingest_lock(settings.data_dir):  # never drop what another run is writing
+                drop_collection(client, settings)
+                self.collection = open_collection(client, settings, embeddings)
+                self.records = _open_records(settings, reset=True)
+            return
         self.collection = open_collection(client, settings, embeddings)
-        self.records = _open_records(settings, reset=rebuild)
+        self.records = _open_records(settings, reset=False)
 
     def run(
         self, roots: list[Path], manifest: Path | None = None, sync: bool = False
     ) -> IngestReport:
+        with ingest_lock(self.settings.data_dir):
+            return self._run(roots, manifest, sync)
+
+    def _run(self, roots: list[Path], manifest: Path | None, sync: bool) -> IngestReport:
         report = IngestReport()
         self._undo_interrupted_writes()
         manifest = manifest or default_manifest(roots)
@@ -77,6 +90,8 @@ class Ingestor:
                 if record.path not in seen and within(Path(record.path), roots):
                     self._remove(record)
                     report.removed.append(record.file)
+                    self._changed()
+        refresh_catalogue(self.settings, self.collection, force=bool(report.added or report.updated or report.removed))
         return report
 
     def _ingest_file(
@@ -110,6 +125,7 @@ class Ingestor:
         except IngestError as error:
             report.fail(source.name, _kept_note(str(error), record))
             return "failed"
+        self._changed()
         report.chunks += written
         (report.updated if record and record.doc_id else report.added).append(source.name)
         return "updated" if record and record.doc_id else "added"
@@ -123,7 +139,7 @@ class Ingestor:
         declared: dict[str, str],
         record: FileRecord | None,
     ) -> int:
-        document = clean_document(load(source.path, data))
+        document = clean_document(load(source.path, data, self.settings.ocr))
         if len(document.pages) > self.settings.max_pages:
             raise IngestError(
                 f"trop de pages ({len(document.pages)} > {self.settings.max_pages}, CLS_MAX_PAGES)"
@@ -157,6 +173,10 @@ class Ingestor:
             self._delete_unless_used(record.doc_id, record.path)
         self.records.commit(str(source.path), source.name, doc_id, fingerprint, len(chunks))
         return len(chunks)
+
+    def _changed(self) -> None:
+        """Tells readers (the app, maybe in another process) to rebuild what they hold."""
+        mark_changed(self.collection, self.embeddings.model_id)
 
     def _fingerprint(self, doc_id: str, declared: dict[str, str]) -> str:
         parts = [
@@ -208,6 +228,7 @@ class Ingestor:
         for record in self.records.all():
             if record.pending_doc_id and record.pending_doc_id not in committed:
                 self.collection.delete(where={"doc_id": record.pending_doc_id})
+                self._changed()
             if record.pending_doc_id:
                 if record.doc_id:
                     self.records.commit(

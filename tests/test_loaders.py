@@ -14,6 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from ingest import ocr
 from ingest.documents import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from tests.conftest import CORPUS
@@ -78,7 +79,6 @@ def test_unexpected_loader_failure_becomes_ingest_error():
         ("encrypted.pdf", "protégé par mot de passe"),
         ("truncated.pdf", "PDF tronqué ou corrompu"),
         ("not-a-pdf.pdf", "n'est pas un PDF (image PNG)"),
-        ("scanned.pdf", "aucune couche texte (document numérisé ?)"),
         ("binary.txt", "fichier binaire, pas du texte"),
     ],
 )
@@ -86,6 +86,15 @@ def test_bad_files_give_clear_reasons(name, reason):
     with pytest.raises(IngestError) as raised:
         load_file(BAD / name)
     assert str(raised.value) == reason
+
+
+def test_scanned_pdf_is_read_by_ocr_or_refused_saying_how_to_enable_it():
+    if ocr.tesseract():
+        assert "santé mentale" in load_file(BAD / "scanned.pdf").text
+        return
+    with pytest.raises(IngestError) as raised:
+        load_file(BAD / "scanned.pdf")
+    assert str(raised.value) == f"aucune couche texte (document numérisé ?) : {ocr.HOW_TO_ENABLE}"
 
 
 def test_windows_1252_text_is_decoded():

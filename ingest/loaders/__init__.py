@@ -24,14 +24,18 @@ LOADERS = {
 SUPPORTED_SUFFIXES = frozenset(LOADERS)
 
 
-def load(path: Path, data: bytes) -> LoadedDocument:
+def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
+    """`ocr_mode` (CLS_OCR) only matters to PDF, the one format that can hold scanned pages."""
     suffix = path.suffix.lower()
     if suffix not in LOADERS:
         raise IngestError(f"format non pris en charge ({suffix or 'sans extension'})")
     if not data:
         raise IngestError("fichier vide")
     try:
-        return importlib.import_module(f"{__name__}.{LOADERS[suffix]}").load(path, data)
+        loader = importlib.import_module(f"{__name__}.{LOADERS[suffix]}")
+        if suffix == ".pdf":
+            return loader.load(path, data, ocr_mode)
+        return loader.load(path, data)
     except IngestError:
         raise
     except MemoryError as error:

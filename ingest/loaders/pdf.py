@@ -1,6 +1,7 @@
 """PDF files through pypdf: text kept page by page so answers can cite page numbers.
 
 Properties set: `title`, `author`, `created` (ISO 8601), each only when meaningful.
+Pages without a text layer (scans) are read by OCR when tesseract is available (ingest/ocr.py).
 A page that cannot be read refuses the whole file: a silently partial document would answer
 questions as if the missing pages did not exist.
 """
@@ -14,10 +15,12 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
+from ingest import ocr
 from ingest.documents import IngestError, LoadedDocument, Page
 from ingest.loaders.properties import meaningful
 
 CORRUPT = "PDF tronqué ou corrompu"
+NO_TEXT = "aucune couche texte (document numérisé ?)"
 # What a file named .pdf often is instead, recognised from its first bytes.
 SIGNATURES = [
     (b"\x89PNG", "image PNG"),
@@ -32,15 +35,17 @@ SIGNATURES = [
 HEADER_WINDOW = 1024  # the PDF specification tolerates a little junk before '%PDF-'
 
 
-def load(path: Path, data: bytes) -> LoadedDocument:
+def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
     if b"%PDF-" not in data[:HEADER_WINDOW]:
         raise IngestError(f"n'est pas un PDF ({_what_is(data)})")
     reader = _open(data)
     pages = [Page(number, _page_text(reader, number)) for number in range(1, _page_count(reader) + 1)]
     if not pages:
         raise IngestError("PDF sans aucune page")
+    if any(not page.text.strip() for page in pages):
+        pages = _with_ocr(reader, pages, ocr_mode)
     if not any(page.text.strip() for page in pages):
-        raise IngestError("aucune couche texte (document numérisé ?)")
+        raise IngestError(f"{NO_TEXT} et l'OCR n'y a lu aucun texte")
     properties = _properties(reader)
     return LoadedDocument(path=path, pages=pages, title=properties.get("title"), properties=properties)
 
@@ -70,6 +75,19 @@ def _page_text(reader: PdfReader, number: int) -> str:
         return reader.pages[number - 1].extract_text() or ""
     except Exception as error:  # pypdf raises many kinds of errors on damaged content streams
         raise IngestError(f"{CORRUPT} (page {number} illisible)") from error
+
+
+def _with_ocr(reader: PdfReader, pages: list[Page], mode: str) -> list[Page]:
+    """Pages without text read by OCR; a scanned file without OCR is refused, saying how to get it."""
+    unavailable = ocr.why_unavailable(mode)
+    if unavailable:
+        if any(page.text.strip() for page in pages):
+            return pages  # a blank or pictorial page in a text PDF is not worth refusing the file
+        raise IngestError(f"{NO_TEXT} : {unavailable}")
+    return [
+        page if page.text.strip() else Page(page.number, ocr.page_text(reader.pages[page.number - 1], page.number))
+        for page in pages
+    ]
 
 
 def _properties(reader: PdfReader) -> dict[str, str]:

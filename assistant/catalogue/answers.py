@@ -1,0 +1,232 @@
+"""Chat answers from the catalogue, in the same shape as retrieval answers: text with [n] markers,
+a Citation (verbatim quote) per marker, and the cited chunks as sources.
+
+For a count, a count the documents state themselves (the newest one, with its citation) comes
+first, since the catalogue only knows the CLS the indexed documents describe; the catalogue's own
+count follows (« … le catalogue en recense 2 dans les documents indexés »). `None` means the
+catalogue has nothing to say: the usual retrieval path then answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.catalogue.model import Cited, ContractRecord, Source, StatedCount
+from assistant.catalogue.precedents import find_precedents
+from assistant.catalogue.questions import CatalogueQuestion
+from assistant.dates import french_date
+from assistant.passages import Answer, Citation
+from assistant.retrieval import Filters
+
+ENGINE = "catalogue"
+STATUS_WORDS = {"active": "actifs", "ended": "terminés", "in_preparation": "en préparation"}
+LIST_LIMIT = 30
+
+
+class _Citations:
+    """Numbers citations as they are used; the same quote of the same chunk keeps its number."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self.chunk_ids: list[str] = []
+        self._numbers: dict[tuple[str, str], int] = {}
+
+    def mark(self, source: Source) -> str:
+        key = (source.chunk_id, source.quote)
+        if key not in self._numbers:
+            n = len(self.citations) + 1
+            self._numbers[key] = n
+            self.citations.append(Citation(n, source.file, source.title, source.publisher, source.date,
+                                           source.page, source.quote))
+            self.chunk_ids.append(source.chunk_id)
+        return f"[{self._numbers[key]}]"
+
+
+def catalogue_answer(
+    question: str,
+    asked: CatalogueQuestion,
+    catalogue,
+    filters: Filters | None = None,
+    idf: Callable[[str], float] | None = None,
+    audience: str = "",
+) -> Answer | None:
+    """`catalogue` is a CatalogueSource (current records, stated counts, today, passages).
+    `audience` as for the engines: « elu » is shorter, « ars » names the source document first."""
+    current = catalogue.current(filters)
+    records, counts = current.records, current.counts
+    cite = _Citations()
+    if asked.kind == "precedents":
+        text = _precedents(asked, records, idf, cite)
+    elif asked.kind == "count":
+        text = _count(asked, records, counts, cite, audience)
+    else:
+        text = _list(asked, records, cite)
+    if not text or not cite.citations:
+        return None
+    return Answer(question, text, True, cite.citations, catalogue.passages(cite.chunk_ids), ENGINE)
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+def _count(
+    asked: CatalogueQuestion,
+    records: list[ContractRecord],
+    counts: list[StatedCount],
+    cite: _Citations,
+    audience: str = "",
+) -> str:
+    parts = []
+    stated = _stated(asked, counts)
+    if stated:
+        newest = stated[0]
+        when = "" if newest.kind == "signed_in_year" else f" {_when(newest)}"
+        named = f"{newest.source.title} : " if audience == "ars" and newest.source.title else ""
+        parts.append(f"{named}{newest.count} CLS {_what(newest)}{when} (source : {_who(newest)}) : "
+                     f"« {newest.source.quote} » {cite.mark(newest.source)}")
+        older = next((c for c in stated if c.count != newest.count and c.source.doc_id != newest.source.doc_id), None)
+        if older and audience != "elu":
+            parts.append(f"Auparavant, {_who(older)} en comptait {older.count} {_when(older)} : "
+                         f"« {older.source.quote} » {cite.mark(older.source)}")
+    matching = _matching(asked, records)
+    described = f"{len(matching)} CLS {_agree(_qualifier(asked), len(matching))}".rstrip()
+    if stated and matching:
+        parts.append(f"Le catalogue en recense {len(matching)} dans les documents indexés :")
+    elif matching:
+        parts.append(f"Le catalogue recense {described} dans les documents indexés :")
+    elif stated and records:
+        parts.append("Le catalogue n'en recense aucun dans les documents indexés.")
+    else:
+        return ""
+    lines = [_record_line(record, asked, cite) for record in matching[:LIST_LIMIT]]
+    return "\n\n".join(parts[:-1] + ["\n".join([parts[-1], *lines])])
+
+
+def _stated(asked: CatalogueQuestion, counts: list[StatedCount]) -> list[StatedCount]:
+    """Counts stated for what is asked, newest document first (within one document, the count
+    whose date is stated first)."""
+    if asked.theme:
+        return []
+    if asked.year:
+        wanted = [c for c in counts if c.kind == "signed_in_year" and c.year == asked.year]
+    elif asked.status in (None, "active"):
+        wanted = [c for c in counts if c.kind == "active"] or [c for c in counts if c.kind == "signed"]
+    else:
+        wanted = []
+    return sorted(wanted, key=lambda c: (c.source.date, c.explicit_date, c.as_of), reverse=True)
+
+
+def _what(count: StatedCount) -> str:
+    if count.kind == "signed_in_year":
+        return f"signés en {count.year}"
+    return "signés et actifs" if count.kind == "active" else "signés"
+
+
+def _when(count: StatedCount) -> str:
+    if count.explicit_date:
+        return f"au {french_date(count.as_of)}"
+    return f"(document du {french_date(count.source.date)})"
+
+
+def _agree(text: str, n: int) -> str:
+    """« 1 CLS signé », « 2 CLS signés »: the qualifier's participles agree with the count."""
+    if n != 1:
+        return text
+    return " ".join(w[:-1] if w in ("actifs", "terminés", "signés") else w for w in text.split(" "))
+
+
+def _who(count: StatedCount) -> str:
+    return count.source.publisher or count.source.title or count.source.file
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+def _list(asked: CatalogueQuestion, records: list[ContractRecord], cite: _Citations) -> str:
+    matching = _matching(asked, records)
+    if not matching:
+        return ""
+    header = f"Le catalogue recense {len(matching)} CLS {_agree(_qualifier(asked), len(matching))}".rstrip()
+    header += " dans les documents indexés :"
+    lines = [_record_line(record, asked, cite) for record in matching[:LIST_LIMIT]]
+    if len(matching) > LIST_LIMIT:
+        lines.append(f"- … et {len(matching) - LIST_LIMIT} autres (commande « cls-assistant catalog »).")
+    return "\n".join([header, *lines])
+
+
+def _matching(asked: CatalogueQuestion, records: list[ContractRecord]) -> list[ContractRecord]:
+    found = []
+    for record in records:
+        if asked.status and record.status != asked.status:
+            continue
+        if asked.signed and not asked.status and record.status == "in_preparation":
+            continue
+        if asked.year and not _in_year(record, asked.year):
+            continue
+        if asked.theme and not _theme_matches(record, asked):
+            continue
+        found.append(record)
+    return found
+
+
+def _in_year(record: ContractRecord, year: int) -> bool:
+    if record.signed_on:
+        return record.signed_year == year
+    return bool(record.years) and record.years[0] == year  # no signature date: the period's start
+
+
+def _theme_matches(record: ContractRecord, asked: CatalogueQuestion) -> list[Cited]:
+    found = find_precedents([record], asked.theme, None, asked.theme_fields, limit=50, min_share=1.0)
+    return [cited for _, cited, _ in found]
+
+
+def _qualifier(asked: CatalogueQuestion) -> str:
+    words = []
+    if asked.status:
+        words.append(STATUS_WORDS[asked.status])
+    elif asked.signed:
+        words.append("signés")
+    if asked.year:
+        words.append(f"en {asked.year}")
+    if asked.theme:
+        where = {("axes",): "un axe", ("actions",): "une action"}.get(asked.theme_fields, "un axe ou une action")
+        words.append(f"avec {where} « {asked.theme_label or asked.theme} »")
+    return " ".join(words)
+
+
+def _record_line(record: ContractRecord, asked: CatalogueQuestion, cite: _Citations) -> str:
+    """« - Le Havre Seine Métropole — CLS 2025-2029 (actif) [2] », citing what the question is
+    about: the matching axes or actions, else the signature date and what the status rests on
+    (the territory's own citation when there is nothing else)."""
+    if asked.theme:
+        values = "; ".join(f"« {c.value} » {cite.mark(c.source)}" for c in _theme_matches(record, asked))
+        return f"- {record.summary()} : {values}"
+    evidence: list[Cited] = []
+    if record.signed_on:
+        evidence.append(record.signed_on)
+    basis = getattr(record, record.status_basis, None) if record.status_basis else None
+    evidence.append(basis or record.period or record.territory)
+    marks = " ".join(dict.fromkeys(cite.mark(c.source) for c in evidence if c))
+    line = f"- {record.summary()} {marks}"
+    if asked.year and not record.signed_on and record.period:
+        line += f" — date de signature non précisée, contrat débutant en {record.years[0]}"
+    return line
+
+
+# --- precedents -------------------------------------------------------------------------------
+
+def _precedents(asked: CatalogueQuestion, records: list[ContractRecord], idf, cite: _Citations) -> str:
+    if not asked.query:
+        return ""
+    found = find_precedents(records, asked.query, idf)
+    if not found:
+        return ""
+    by_record: dict[str, list[Cited]] = {}
+    named: dict[str, ContractRecord] = {}
+    for record, cited, _ in found:
+        by_record.setdefault(record.key, []).append(cited)
+        named[record.key] = record
+    lines = [f"Actions semblables à « {asked.theme_label or asked.query} » dans les CLS du catalogue :"]
+    for key, actions in by_record.items():
+        record = named[key]
+        lines.append(f"- {record.summary()} :")
+        lines += [f"  - {action.value} {cite.mark(action.source)}" for action in actions]
+    return "\n".join(lines)

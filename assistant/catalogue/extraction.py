@@ -1,0 +1,481 @@
+"""Reads the stored chunks of each document and notes, sentence by sentence, the facts of the CLS
+it describes, each with the verbatim sentence (or list item) it was read in.
+
+A document is read in order with a *focus*: the CLS the current sentences are about. A local
+authority's own document starts focused on its territory (from its metadata) when it speaks of a
+CLS; a regional document (ARS) has no focus until a sentence names a CLS's territory (« la
+Communauté de communes des Villes sœurs a signé un contrat local de santé… »), and facts read
+without a focus are dropped. A heading whose section names another territory moves the focus
+before the heading is read. Counts of CLS stated by the documents are noted whatever the focus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.catalogue import patterns as P
+from assistant.catalogue.model import FILTER_KEYS, Cited, DocumentFacts, Extraction, Source, StatedCount
+from assistant.catalogue.names import (
+    clean_item,
+    closing_parenthesis,
+    is_collectivity,
+    is_name,
+    is_regional,
+    same_territory,
+    split_parties,
+    strip_article,
+    territory_key,
+)
+from assistant.french import NUMBER_WORDS, fold
+from assistant.sentences import Sentence, split_sentences
+
+@dataclass
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict
+
+
+def extract(chunks: Iterable[StoredChunk]) -> Extraction:
+    by_document: dict[str, list[StoredChunk]] = {}
+    for chunk in chunks:
+        by_document.setdefault(chunk.metadata.get("doc_id") or chunk.id.rsplit(":", 1)[0], []).append(chunk)
+    facts: list[DocumentFacts] = []
+    counts: list[StatedCount] = []
+    for doc_chunks in by_document.values():
+        doc_chunks.sort(key=lambda c: c.metadata.get("chunk_index", 0))
+        reader = _DocumentReader(doc_chunks)
+        reader.read()
+        facts += reader.finished()
+        counts += reader.counts
+    return Extraction(facts, counts)
+
+
+class _DocumentReader:
+    def __init__(self, chunks: list[StoredChunk]) -> None:
+        self.chunks = chunks
+        meta = chunks[0].metadata
+        self.file = meta.get("file", "")
+        self.doc_date_iso = meta.get("date", "")
+        self.doc_date = _iso(self.doc_date_iso)
+        self.doc_type = meta.get("doc_type", "")
+        territory = meta.get("territory", "") or ""
+        self.regional = is_regional(territory)
+        self.doc_territory = "" if self.regional else territory
+        self.doc_key = territory_key(self.doc_territory) if self.doc_territory else ""
+        self.about_cls = any(P.CLS_NAME.search(c.text) for c in chunks)
+        self.facts: dict[str, DocumentFacts] = {}
+        self.counts: list[StatedCount] = []
+        self.focus: DocumentFacts | None = self._partial(self.doc_key) if self.doc_key and self.about_cls else None
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def read(self) -> None:
+        open_list: tuple[str, DocumentFacts] | None = None
+        for chunk in self.chunks:
+            sentences = split_sentences(chunk.text)
+            if open_list and not (sentences and sentences[0].is_item):
+                open_list = None
+            for i, sentence in enumerate(sentences):
+                self._counts(chunk, sentence)
+                if sentence.is_heading:
+                    self._focus_section(chunk, sentences, i)
+                self._signature(chunk, sentences, i)
+                self._between_block(chunk, sentences, i)
+                self._mention(chunk, sentence)
+                if self.focus is None:
+                    open_list = None
+                    continue
+                if sentence.is_item and open_list:
+                    kind, partial = open_list
+                    self._item(chunk, sentence, kind, partial)
+                    continue
+                open_list = self._list_intro(sentences, i)
+                self._facts(chunk, sentences, i)
+
+    def finished(self) -> list[DocumentFacts]:
+        """DocumentFactss that can be cited by a territory name read in the text."""
+        done = []
+        for partial in self.facts.values():
+            partial.territory = self._territory_of(partial)
+            if partial.territory and _has_facts(partial):
+                done.append(partial)
+        return done
+
+    # --- focus --------------------------------------------------------------------------------
+
+    def _partial(self, key: str) -> DocumentFacts:
+        for known, partial in self.facts.items():
+            if same_territory(known, key):
+                return partial
+        self.facts[key] = DocumentFacts(key, self.file, self.doc_date_iso)
+        return self.facts[key]
+
+    def _focus_on(self, name: str) -> DocumentFacts | None:
+        key = territory_key(name)
+        if not key:
+            return None
+        if self.doc_key and same_territory(key, self.doc_key):
+            key = self.doc_key
+        self.focus = self._partial(key)
+        return self.focus
+
+    def _focus_section(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+        """A heading belongs to the territory its section names, if it names one."""
+        for following in sentences[i + 1 :]:
+            if following.is_heading:
+                return
+            name = self._named_territory(following.text)
+            if name:
+                self._focus_on(name)
+                return
+
+    def _named_territory(self, text: str) -> str | None:
+        parties = _signature_parties(text) or _between_parties(text)
+        for start, end in parties:
+            if is_collectivity(text[start:end]) or self._is_doc_territory(text[start:end]):
+                return text[start:end]
+        mention = P.MENTION.search(text)
+        if mention and territory_key(mention.group(1)):
+            return mention.group(1)
+        return None
+
+    def _is_doc_territory(self, name: str) -> bool:
+        return bool(self.doc_key) and same_territory(territory_key(name), self.doc_key)
+
+    def _mention(self, chunk: StoredChunk, sentence: Sentence) -> None:
+        """« Le contrat local de santé de la Communauté d'agglomération X est… » names a CLS."""
+        if sentence.is_heading:
+            return
+        match = P.MENTION.search(sentence.text)
+        if not match or not territory_key(match.group(1)):
+            return
+        partial = self._focus_on(match.group(1))
+        if partial:
+            partial.add("names", self._cite(chunk, sentence, match.group(1), *match.span(1)))
+
+    # --- signature and parties ----------------------------------------------------------------
+
+    def _signature(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+        sentence = sentences[i]
+        text = sentence.text
+        if sentence.is_heading:
+            return
+        between = _between_parties(text)
+        if between:
+            self._parties(chunk, sentence, between)
+        signed = P.SIGNED.search(text)
+        done_at = P.DONE_AT.match(text)
+        if not (signed or done_at):
+            return
+        pronoun = re.match(r"^(?:Il|Elle)\b", text)
+        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at))):
+            return
+        if not between:
+            self._parties(chunk, sentence, _signature_parties(text))
+        if self.focus is None:
+            return
+        after = signed.end() if signed else done_at.end()
+        when = _nearest_date(text, after, self.doc_date)
+        if when:
+            match, day = when
+            self.focus.set("signed_on", self._cite(chunk, sentence, match.group(0), *match.span(), day.isoformat()))
+
+    def _between_block(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+        """« Entre les soussignés : » followed by one party per line (« X, représentée par … »)."""
+        if not P.BETWEEN_HEADER.match(sentences[i].text.lstrip("# ")):
+            return
+        for following in sentences[i + 1 : i + 10]:
+            match = P.PARTY_LINE.match(following.text)
+            if P.BETWEEN_HEADER.match(following.text.lstrip("# ")):
+                continue
+            if not match:
+                break
+            self._parties(chunk, following, [match.span(1)])
+
+    def _parties(self, chunk: StoredChunk, sentence: Sentence, parties: list[tuple[int, int]]) -> None:
+        """The local authority among the parties takes the focus; the others are signatories."""
+        text = sentence.text
+        named = [(s, e) for s, e in parties if is_name(text[s:e]) and not P.CONTRACT.match(strip_article(text[s:e]))]
+        authority = next(
+            ((s, e) for s, e in named if self._is_doc_territory(text[s:e])),
+            next(((s, e) for s, e in named if is_collectivity(strip_article(text[s:e]))), None),
+        )
+        if authority:
+            start, end = clean_item(text, *authority)
+            partial = self._focus_on(text[start:end])
+            if partial:
+                cited = self._cite(chunk, sentence, text[start:end], start, end)
+                partial.set("collectivite", cited)
+                partial.add("names", cited)
+        if self.focus is None:
+            return
+        for span in named:
+            if span == authority:
+                continue
+            start, end = clean_item(text, *span)
+            self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
+
+    # --- lists --------------------------------------------------------------------------------
+
+    def _list_intro(self, sentences: list[Sentence], i: int) -> tuple[str, DocumentFacts] | None:
+        """A sentence or heading that announces axes or actions, followed by list items."""
+        sentence = sentences[i]
+        announces = sentence.text.rstrip(" -–").endswith(":")
+        followed = i + 1 < len(sentences) and sentences[i + 1].is_item
+        if sentence.is_item or not (announces or followed):
+            return None
+        if P.AXES_WORD.search(sentence.text) and not P.AXIS_LINE.match(sentence.text):
+            return ("axes", self.focus)
+        if P.ACTIONS_INTRO.search(sentence.text):
+            return ("actions", self.focus)
+        return None
+
+    def _item(self, chunk: StoredChunk, sentence: Sentence, kind: str, partial: DocumentFacts) -> None:
+        start, end = clean_item(sentence.text, 0, len(sentence.text))
+        if end - start < 4:
+            return
+        value = sentence.text[start:end]
+        partial.add(kind, self._cite(chunk, sentence, value, start, end))
+
+    # --- facts --------------------------------------------------------------------------------
+
+    def _facts(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+        sentence, partial, text = sentences[i], self.focus, sentences[i].text
+        assert partial is not None
+        contractual = bool(P.CONTRACT.search(text)) or self.doc_key == partial.key
+        period = P.PERIOD_AFTER_CONTRACT.search(text) or P.PERIOD_AFTER_WORD.search(text)
+        if period and _plausible_period(int(period.group(1)), int(period.group(2))):
+            start, end = period.span(1)[0], period.span(2)[1]
+            normalized = f"{period.group(1)}-{period.group(2)}"
+            partial.set("period", self._cite(chunk, sentence, text[start:end], start, end, normalized))
+        duration = P.DURATION.search(text)
+        if duration and contractual:
+            years = NUMBER_WORDS.get(fold(duration.group(1)), duration.group(1))
+            partial.set("duration", self._cite(chunk, sentence, duration.group(0), *duration.span(), years))
+        preparation = P.PREPARATION.search(text)
+        if preparation:
+            partial.set("preparation", self._cite(chunk, sentence, preparation.group(0), *preparation.span()))
+        axis = P.AXIS_LINE.match(text)
+        if axis and len(axis.group(2).split()) >= 2:
+            start, end = clean_item(text, *axis.span(2))
+            partial.add("axes", self._cite(chunk, sentence, text[start:end], start, end, axis.group(1)))
+        action = P.ACTION_LINE.match(text)
+        if action:
+            self._action_sheet(chunk, sentences, i, action)
+        self._lists_of_parties(chunk, sentences, i)
+        if P.COORDINATION.search(text) and not sentence.is_heading:
+            partial.add("coordination", self._cite(chunk, sentence, text, 0, len(text)))
+        if P.FUNDING.search(text) and not sentence.is_heading and self._about_funding(chunk, text):
+            partial.add("funding", self._cite(chunk, sentence, text, 0, len(text)))
+
+    def _about_funding(self, chunk: StoredChunk, text: str) -> bool:
+        section = chunk.metadata.get("section", "")
+        return bool(P.FUNDING_CONTEXT.search(text) or P.SHEET_SECTION.search(section) or self.doc_type == "contract")
+
+    def _action_sheet(self, chunk: StoredChunk, sentences: list[Sentence], i: int, match: re.Match) -> None:
+        """« Fiche action n°3 : label »: the label, quoted with the sheet's first sentence."""
+        sentence = sentences[i]
+        start, end = clean_item(sentence.text, *match.span(2))
+        quote_start = sentence.start + len(sentence.text) - len(sentence.text.lstrip("# "))
+        quote_end = sentence.end
+        following = sentences[i + 1] if i + 1 < len(sentences) else None
+        body = following and not following.is_heading and not P.ACTION_LINE.match(following.text)
+        if body and len(following.text.split()) >= 6:
+            quote_end = following.end
+        source = self._source(chunk, chunk.text[quote_start:quote_end])
+        value = sentence.text[start:end]
+        self.focus.add("actions", Cited(value, source, f"n°{match.group(1)}"))
+
+    def _lists_of_parties(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+        """« les signataires (a, b et c) », « Partenaires : a, b, c », or a « Partenaires » label
+        followed by its list."""
+        sentence, text = sentences[i], sentences[i].text
+        for match in P.LIST_OF.finditer(text):
+            field_name = "signatories" if fold(match.group("kind")).startswith("signataires") else "partners"
+            if match.group("open") == "(":
+                end = closing_parenthesis(text, match.end())
+            else:
+                stop = re.search(r"\.\s*$", text[match.end():])
+                end = match.end() + stop.start() if stop else len(text)
+            quote_end = min(end + 1, len(text)) if match.group("open") == "(" else end
+            source = self._source(chunk, text[match.start():quote_end])
+            for item_start, item_end in split_parties(text[match.end():end], match.end(), loose=True):
+                start, stop = clean_item(text, item_start, item_end)
+                if stop - start >= 2:
+                    self.focus.add(field_name, Cited(text[start:stop], source))
+        if P.LABEL_PARTNERS.match(text) and i + 1 < len(sentences):
+            following = sentences[i + 1]
+            for item_start, item_end in split_parties(following.text, loose=True):
+                start, stop = clean_item(following.text, item_start, item_end)
+                if stop - start >= 2:
+                    self.focus.add("partners", self._cite(chunk, following, following.text[start:stop], start, stop))
+
+    # --- counts -------------------------------------------------------------------------------
+
+    def _counts(self, chunk: StoredChunk, sentence: Sentence) -> None:
+        text = sentence.text
+        stated = ((P.REGION_COUNT, "active"), (P.WITH_COUNT, "active"), (P.SIGNED_IN_YEAR, "signed_in_year"))
+        for pattern, kind in stated:
+            match = pattern.search(text)
+            if not match:
+                continue
+            if pattern is P.WITH_COUNT and not (self.regional or "normand" in fold(text)):
+                continue
+            written = match.group(1)
+            count = int(written) if written.isdigit() else int(NUMBER_WORDS.get(fold(written), int(fold(written) == "un")))
+            if not count:
+                continue
+            year = None
+            if kind == "signed_in_year":
+                year = int(match.group(2))
+            elif (match.group(2) or "").lower() == "signés":
+                kind = "signed"
+            as_of = P.AS_OF.search(text)
+            day = P.parse_date(as_of, None) if as_of else None
+            self.counts.append(StatedCount(
+                count=count, value=written, kind=kind, as_of=(day.isoformat() if day else self.doc_date_iso),
+                source=self._source(chunk, text), year=year, explicit_date=bool(day),
+            ))
+
+    # --- citations ----------------------------------------------------------------------------
+
+    def _cite(
+        self, chunk: StoredChunk, sentence: Sentence, value: str, start: int, end: int, normalized: str = ""
+    ) -> Cited:
+        """`value` (text[start:end] of the sentence) cited by the whole sentence."""
+        assert sentence.text[start:end] == value
+        return Cited(value.strip(), self._source(chunk, sentence.text), normalized)
+
+    def _source(self, chunk: StoredChunk, quote: str) -> Source:
+        meta = chunk.metadata
+        return Source(
+            chunk_id=chunk.id,
+            file=meta.get("file", ""),
+            title=meta.get("title", ""),
+            publisher=meta.get("publisher", ""),
+            date=meta.get("date", ""),
+            page=meta.get("page"),
+            quote=quote.strip(),
+            metadata={k: meta[k] for k in FILTER_KEYS if k in meta},
+        )
+
+    def _territory_of(self, partial: DocumentFacts) -> Cited | None:
+        """The document's own territory name where the text writes it, else a name read in the
+        text (the signing authority first)."""
+        if partial.key == self.doc_key and self.doc_territory:
+            found = self._find_in_text(self.doc_territory)
+            if found:
+                return found
+        if partial.collectivite:
+            return partial.collectivite
+        return partial.names[0] if partial.names else None
+
+    def _find_in_text(self, name: str) -> Cited | None:
+        words = [re.escape(w) for w in re.split(r"[\s'’-]+", name) if w]
+        pattern = re.compile(r"\b" + r"[\s'’-]+".join(words) + r"\b", re.IGNORECASE)
+        best = None
+        for chunk in self.chunks:
+            for sentence in split_sentences(chunk.text):
+                match = pattern.search(sentence.text)
+                if not match or sentence.is_heading:
+                    continue
+                cited = self._cite(chunk, sentence, match.group(0), *match.span())
+                if P.CLS_NAME.search(sentence.text) or P.SIGNED.search(sentence.text):
+                    return cited
+                best = best or cited
+        return best
+
+
+def _signature_parties(text: str) -> list[tuple[int, int]]:
+    """The subject of an active « X a signé … » and the parties after « avec »."""
+    signed = P.SIGNED.search(text)
+    if not signed:
+        return []
+    parties = []
+    if not P.PASSIVE.search(text[signed.start() : signed.end() + 3]):
+        subject = _subject(text, signed.start())
+        if subject:
+            parties.append(subject)
+    with_ = P.WITH.search(text, signed.end())
+    if with_:
+        parties += split_parties(text[with_.end() : _list_end(text, with_.end())], with_.end())
+    return parties
+
+
+def _between_parties(text: str) -> list[tuple[int, int]]:
+    """« conclu entre A, B et C » or « Entre A, B et C, il est convenu … »."""
+    between = P.CONCLUDED_BETWEEN.search(text) or re.match(r"^\s*Entre\s+(?=\S)", text)
+    if not between or not re.search(r"\bconclu|\bconvenu|\bsign", text, re.IGNORECASE):
+        return []
+    end = re.search(r",\s*il est convenu|\.\s*$|\s+pour\s", text[between.end():])
+    stop = between.end() + end.start() if end else len(text)
+    return split_parties(text[between.end() : stop], between.end())
+
+
+def _subject(text: str, verb: int) -> tuple[int, int] | None:
+    end = verb
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    while end > 0 and text[end - 1] == ")":  # « la CC des Villes sœurs (Eu, le Tréport) a signé »
+        depth, i = 0, end - 1
+        while i >= 0:
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+            i -= 1
+        end = max(i, 0)
+        while end > 0 and text[end - 1] == " ":
+            end -= 1
+    start = text.rfind(", ", 0, end)
+    start = start + 2 if start >= 0 else 0
+    start, end = clean_item(text, start, end) if end > start else (start, end)
+    if end - start < 3 or not is_name(text[start:end]) or P.CONTRACT.search(text[start:end]):
+        return None
+    return start, end
+
+
+def _list_end(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        char = text[i]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and P.LIST_STOP.match(text, i):
+            return i
+    return len(text)
+
+
+def _nearest_date(text: str, after: int, fallback: date | None) -> tuple[re.Match, date] | None:
+    found = []
+    for pattern in (P.DAY_MONTH_YEAR, P.NUMERIC_DATE):
+        for match in pattern.finditer(text):
+            day = P.parse_date(match, fallback)
+            if day:
+                distance = match.start() - after if match.start() >= after else 1000 + after - match.end()
+                found.append((distance, match, day))
+    if not found:
+        return None
+    _, match, day = min(found, key=lambda f: f[0])
+    return match, day
+
+
+def _plausible_period(start: int, end: int) -> bool:
+    return 1990 <= start <= end <= start + 12
+
+
+def _has_facts(partial: DocumentFacts) -> bool:
+    return any(
+        getattr(partial, name)
+        for name in ("collectivite", "signatories", "partners", "signed_on", "period", "duration",
+                     "preparation", "axes", "actions", "coordination", "funding")
+    )
+
+
+def _iso(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

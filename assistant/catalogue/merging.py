@@ -1,0 +1,93 @@
+"""Several documents about one CLS become one record.
+
+Documents are matched by normalised territory (see `names.territory_key`). For a single value
+(signing authority, date, period, duration) and for the list of axes, the newest document wins and
+an older document's differing value is kept as an alternate with its own citation. Signatories,
+partners, actions, coordination and funding facts add up across documents (once per value).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.catalogue.model import SINGLE_FIELDS as SINGLE
+from assistant.catalogue.model import Catalogue, Cited, ContractRecord, DocumentFacts, Extraction
+from assistant.catalogue.names import party_key, same_territory
+from assistant.catalogue.status import with_status
+from assistant.french import fold
+
+ADDED_UP = ("signatories", "partners", "actions", "coordination", "funding")
+
+
+def catalogue_view(extraction: Extraction, today: date, filters=None) -> Catalogue:
+    """The catalogue of the documents `filters` (assistant.retrieval.Filters) accept: merged from
+    their facts only, statuses as of `today`."""
+    accepted = (lambda source: filters.accepts(source.metadata)) if filters else (lambda source: True)
+    facts = [f for f in extraction.facts if f.territory and accepted(f.territory.source)]
+    counts = [c for c in extraction.counts if accepted(c.source)]
+    return Catalogue(with_status(merge(facts), today), counts)
+
+
+def merge(facts: list[DocumentFacts]) -> list[ContractRecord]:
+    groups: list[list[DocumentFacts]] = []
+    for found in sorted(facts, key=lambda f: (f.doc_date, f.file), reverse=True):
+        group = next((g for g in groups if any(same_territory(found.key, other.key) for other in g)), None)
+        if group is None:
+            groups.append([found])
+        else:
+            group.append(found)
+    records = [_record(group) for group in groups]
+    return sorted(records, key=lambda r: fold(r.name))
+
+
+def _record(group: list[DocumentFacts]) -> ContractRecord:
+    """`group` is newest first."""
+    newest = group[0]
+    record = ContractRecord(key=newest.key, territory=newest.territory)
+    _alternates(record, "territory", [p.territory for p in group[1:]], newest.territory)
+    for name in SINGLE:
+        values = [getattr(p, name) for p in group if getattr(p, name)]
+        if values:
+            setattr(record, name, values[0])
+            _alternates(record, name, values[1:], values[0])
+    with_axes = [p for p in group if p.axes]
+    if with_axes:
+        record.axes = list(with_axes[0].axes)
+        kept = {_key(a) for a in record.axes}
+        older = [a for p in with_axes[1:] for a in p.axes if _key(a) not in kept]
+        if older:
+            record.alternates["axes"] = _unique(older)
+    for name in ADDED_UP:
+        setattr(record, name, _unique([c for p in group for c in getattr(p, name)]))
+    _superseded_preparation(record)
+    return record
+
+
+def _superseded_preparation(record: ContractRecord) -> None:
+    """« Le futur CLS … » followed by a signature or a period stated since: history, not status."""
+    preparation = record.preparation
+    if not preparation:
+        return
+    since = [c for c in (record.signed_on, record.period) if c and c.source.date >= preparation.source.date]
+    if since and not (record.signed_on and record.signed_on.normalized < preparation.source.date):
+        record.alternates["preparation"] = [preparation]
+        record.preparation = None
+
+
+def _alternates(record: ContractRecord, name: str, values: list[Cited | None], kept: Cited | None) -> None:
+    differing = [v for v in values if v and kept and _key(v) != _key(kept)]
+    if differing:
+        record.alternates[name] = _unique(differing)
+
+
+def _unique(values: list[Cited]) -> list[Cited]:
+    seen, kept = set(), []
+    for value in values:
+        if _key(value) not in seen:
+            seen.add(_key(value))
+            kept.append(value)
+    return kept
+
+
+def _key(cited: Cited) -> str:
+    return cited.normalized or party_key(cited.value)

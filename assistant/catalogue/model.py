@@ -1,0 +1,237 @@
+"""The catalogue's shapes: every value carries the verbatim quote, file and page it was read from.
+
+A value is never written by the extractor: it is a span of its quote (so a reader, or a test, can
+check it), with at most a machine form beside it (an ISO date, a pair of years) for sorting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from assistant.dates import french_date
+
+FILTER_KEYS = ("territory", "doc_type", "publisher", "date_num", "visibility")
+"""Chunk metadata kept with each source, so retrieval filters apply to catalogue answers too."""
+
+SINGLE_FIELDS = ("collectivite", "signed_on", "period", "duration", "preparation")
+LIST_FIELDS = ("signatories", "partners", "axes", "actions", "coordination", "funding")
+MAX_FACTS = 6
+"""Coordination or funding sentences kept per document and CLS: a long contract repeats them."""
+STATUS_LABELS = {
+    "active": "actif",
+    "ended": "terminé",
+    "in_preparation": "en préparation",
+    "unknown": "statut inconnu",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value was read: one stored chunk and the verbatim quote taken from it."""
+
+    chunk_id: str
+    file: str
+    title: str
+    publisher: str
+    date: str
+    page: int | None
+    quote: str
+    metadata: dict = field(default_factory=dict, compare=False, hash=False)
+    """The chunk's FILTER_KEYS metadata."""
+
+    @property
+    def doc_id(self) -> str:
+        return self.chunk_id.rsplit(":", 1)[0]
+
+
+@dataclass
+class Cited:
+    value: str
+    """Verbatim text of the quote."""
+    source: Source
+    normalized: str = ""
+    """Machine form when useful: ISO date, « 2023-2028 », a number of years, a sheet number."""
+
+
+@dataclass
+class ContractRecord:
+    """One CLS: a territory's contract as the indexed documents describe it."""
+
+    key: str
+    """Normalised territory: documents about the same CLS share it."""
+    territory: Cited
+    collectivite: Cited | None = None
+    """The signing local authority, as the signature sentence names it."""
+    signatories: list[Cited] = field(default_factory=list)
+    """The other signatories (ARS, CPAM…)."""
+    partners: list[Cited] = field(default_factory=list)
+    signed_on: Cited | None = None
+    period: Cited | None = None
+    duration: Cited | None = None
+    preparation: Cited | None = None
+    """A sentence saying the contract is being prepared."""
+    axes: list[Cited] = field(default_factory=list)
+    actions: list[Cited] = field(default_factory=list)
+    coordination: list[Cited] = field(default_factory=list)
+    funding: list[Cited] = field(default_factory=list)
+    alternates: dict[str, list[Cited]] = field(default_factory=dict)
+    """Older documents' differing values, per field, each with its own citation."""
+    status: str = "unknown"
+    """Computed when read (it depends on today's date): active, ended, in_preparation, unknown."""
+    status_basis: str = ""
+    """The field the status was derived from (period, duration, preparation)."""
+
+    @property
+    def name(self) -> str:
+        return self.territory.value
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        if self.period and self.period.normalized:
+            start, end = self.period.normalized.split("-")
+            return int(start), int(end)
+        return None
+
+    @property
+    def signed_year(self) -> int | None:
+        return int(self.signed_on.normalized[:4]) if self.signed_on and self.signed_on.normalized else None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def cited_fields(self) -> list[tuple[str, Cited]]:
+        """Every (field name, value) of the record, alternates included: what tests check."""
+        found: list[tuple[str, Cited]] = [("territory", self.territory)]
+        for name in ("collectivite", "signed_on", "period", "duration", "preparation"):
+            if getattr(self, name):
+                found.append((name, getattr(self, name)))
+        for name in ("signatories", "partners", "axes", "actions", "coordination", "funding"):
+            found += [(name, cited) for cited in getattr(self, name)]
+        for name, values in self.alternates.items():
+            found += [(name, cited) for cited in values]
+        return found
+
+    def summary(self) -> str:
+        """« Métropole Rouen Normandie — CLS 2023-2028, signé le 3 juillet 2023 (actif) »."""
+        parts = []
+        if self.period:
+            parts.append(f"CLS {self.period.normalized}")
+        if self.signed_on:
+            parts.append(f"signé le {french_date(self.signed_on.normalized)}")
+        details = ", ".join(parts)
+        status = self.status_label
+        return f"{self.name} — {details} ({status})" if details else f"{self.name} ({status})"
+
+    def to_dict(self) -> dict:
+        """Ready to display or serialise: values, citations, status and its French label."""
+        data = asdict(self)
+        data["name"] = self.name
+        data["status_label"] = self.status_label
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ContractRecord:
+        data = {k: v for k, v in data.items() if k not in ("name", "status_label")}
+        single = ("territory", "collectivite", "signed_on", "period", "duration", "preparation")
+        lists = ("signatories", "partners", "axes", "actions", "coordination", "funding")
+        for name in single:
+            data[name] = _cited(data[name]) if data.get(name) else None
+        for name in lists:
+            data[name] = [_cited(item) for item in data.get(name, [])]
+        data["alternates"] = {k: [_cited(i) for i in v] for k, v in data.get("alternates", {}).items()}
+        return cls(**data)
+
+
+@dataclass
+class StatedCount:
+    """A count of CLS the documents state themselves (« la Normandie compte 21 CLS… »)."""
+
+    count: int
+    value: str
+    """The count as written (« 21 », « douze »): found in the quote."""
+    kind: str
+    """active (signés et actifs, en cours), signed (signés), signed_in_year."""
+    as_of: str
+    """ISO date the count holds at: stated in the sentence, else the document's date."""
+    source: Source
+    year: int | None = None
+    """For signed_in_year: the year the contracts were signed in."""
+    explicit_date: bool = False
+
+
+@dataclass
+class DocumentFacts:
+    """What one document says about one CLS. This is what is stored: records are merged from it
+    when read, after leaving out the documents a reader may not see, so a public view is exactly
+    the catalogue of a store without the hidden documents."""
+
+    key: str
+    file: str
+    doc_date: str
+    names: list[Cited] = field(default_factory=list)
+    """Territory names read in the text (collectivité first)."""
+    collectivite: Cited | None = None
+    signatories: list[Cited] = field(default_factory=list)
+    partners: list[Cited] = field(default_factory=list)
+    signed_on: Cited | None = None
+    period: Cited | None = None
+    duration: Cited | None = None
+    preparation: Cited | None = None
+    axes: list[Cited] = field(default_factory=list)
+    actions: list[Cited] = field(default_factory=list)
+    coordination: list[Cited] = field(default_factory=list)
+    funding: list[Cited] = field(default_factory=list)
+    territory: Cited | None = None
+    """Set once the document is read: the name the record is cited by."""
+
+    def add(self, name: str, cited: Cited) -> None:
+        """Add to a list field, once per value."""
+        from assistant.catalogue.names import party_key
+
+        values = getattr(self, name)
+        if name in ("coordination", "funding") and len(values) >= MAX_FACTS:
+            return
+        if not any(party_key(cited.value) == party_key(other.value) for other in values):
+            values.append(cited)
+
+    def set(self, name: str, cited: Cited) -> None:
+        """A single-valued field: the first value the document states is kept."""
+        if getattr(self, name) is None:
+            setattr(self, name, cited)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentFacts:
+        data = dict(data)
+        for name in (*SINGLE_FIELDS, "territory"):
+            data[name] = _cited(data[name]) if data.get(name) else None
+        for name in (*LIST_FIELDS, "names"):
+            data[name] = [_cited(item) for item in data.get(name, [])]
+        return cls(**data)
+
+
+@dataclass
+class Extraction:
+    """Everything read from a store: facts per document and CLS, and the counts documents state."""
+
+    facts: list[DocumentFacts] = field(default_factory=list)
+    counts: list[StatedCount] = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    """The records (merged, statuses set) and stated counts one reader may see."""
+
+    records: list[ContractRecord] = field(default_factory=list)
+    counts: list[StatedCount] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"records": [r.to_dict() for r in self.records], "counts": [asdict(c) for c in self.counts]}
+
+
+def stated_count(data: dict) -> StatedCount:
+    return StatedCount(**{**data, "source": Source(**data["source"])})
+
+
+def _cited(data: dict) -> Cited:
+    return Cited(data["value"], Source(**data["source"]), data.get("normalized", ""))

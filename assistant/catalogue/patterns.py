@@ -1,0 +1,159 @@
+"""French patterns that recognise the facts of a CLS in its documents' sentences.
+
+They are deliberately explicit (one regex per way of writing a fact) so that a reader can see why a
+value was taken and add a wording found in a new document. All match the text as stored, accents
+and capitals included (re.IGNORECASE); a value is always a span of the matched sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+I = re.IGNORECASE
+APOS = "['’]"
+
+MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+}
+_MONTH = "|".join(MONTHS)
+DAY_MONTH_YEAR = re.compile(
+    rf"\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(1er|[0-3]?\d)\s+({_MONTH})"
+    r"(?:\s+((?:19|20)\d{2}))?\b",
+    I,
+)
+NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d{2})\b")
+
+CONTRACT = re.compile(rf"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b", I)
+"""A sentence that speaks of the contract."""
+CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b", I)
+
+# --- signature --------------------------------------------------------------------------------
+SIGNED = re.compile(
+    r"\b(?:a|ont|avait|avaient|auront) (?:été )?sign[ée]e?s?\b|\b(?:est|sont) sign[ée]e?s?\b|"
+    r"\bsign[ée]e?s? (?:à|le|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
+    r"\bsa signature,? le\b",
+    I,
+)
+PASSIVE = re.compile(r"\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
+DONE_AT = re.compile(rf"^\s*Fait à [^,]{{2,60}},? le\b", I)
+"""« Fait à Vire, le 4 avril 2024. »: the date a contract was signed."""
+WITH = re.compile(r"\b(?:en partenariat avec|avec)\s+", I)
+CONCLUDED_BETWEEN = re.compile(r"\b(?:conclu|signé|passé|établi)e? entre\s+", I)
+BETWEEN_HEADER = re.compile(r"^\s*(?:entre les soussignés|entre|et|d.une part|d.autre part)\s*:?\s*$", I)
+PARTY_LINE = re.compile(rf"^\s*((?:l{APOS}|la |le |les )?[A-ZÉÈÀÂÎÔÛÇ][^,]{{2,150}}?),\s*(?:représentée?s? par|sise?|dont le siège)", re.M)
+
+MENTION = re.compile(
+    r"\b(?:CLS|contrats? loca(?:l|ux) de santé)(?:\s+(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2})?\s+"
+    r"(?:de la |du |de l['’]|des |de )"
+    r"((?:Communauté|Métropole|Pays|PETR|Ville|Commune|Agglomération|CC|CA|CU)\b[^,.;:()]*?)"
+    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre)\b|\s*[,.;:(]|$)",
+    I,
+)
+"""« le contrat local de santé de la Communauté d'agglomération X » names the CLS's territory."""
+LIST_STOP = re.compile(
+    r",\s*(?:un|une|le|son|sa|pour|afin|qui|dont)\b|\s+(?:pour|afin|depuis|dans le cadre|le \d|lors)\b|\.\s*$"
+)
+"""Where the list of parties after « avec » ends."""
+
+# --- period and duration ----------------------------------------------------------------------
+YEARS = r"((?:19|20)\d{2})\s*(?:-|–|—|/|à|au)\s*((?:19|20)\d{2})"
+PERIOD_AFTER_CONTRACT = re.compile(
+    rf"\b(?:contrats? loca(?:l|ux) de santé|CLS|contrat)(?:\s*\(CLS\))?\s+(?:de |pour |sur )?(?:la période\s+)?{YEARS}", I
+)
+PERIOD_AFTER_WORD = re.compile(
+    rf"\b(?:durée|période|plan d.actions?|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
+    rf"portera sur|s.étend)\b[^.;:]{{0,40}}?\(?\s*(?:de |du |des années |les années |la période ){{0,2}}{YEARS}",
+    I,
+)
+_NUMBER_WORD = r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
+DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à)", I)
+
+# --- contents ---------------------------------------------------------------------------------
+AXES_WORD = re.compile(r"\baxes?\b", I)
+AXIS_LINE = re.compile(
+    r"^\s*(?:#+\s*)?Axe(?:\s+(?:stratégique|prioritaire|thématique))?\s*(?:n°\s*)?(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
+    I,
+)
+ACTION_LINE = re.compile(
+    r"^\s*(?:#+\s*)?(?:Fiches?[- ]actions?|Action)\s*(?:n°|no|nº|numéro)?\s*(\d{1,2}(?:[.-]\d{1,2})*)\s*[:.–—-]\s*(\S.{3,})$",
+    I,
+)
+ACTIONS_INTRO = re.compile(
+    r"\b(?:exemples? d.actions?|actions? (?:phares|prioritaires|retenues|prévues|programmées|concrètes|suivantes)|"
+    r"principales actions|fiches? actions? suivantes|actions? (?:menées|mises en œuvre) dans le cadre)\b",
+    I,
+)
+LIST_OF = re.compile(
+    rf"\b(?P<kind>signataires|partenaires(?: non[- ]signataires| associés| mobilisés| du contrat| de l.action)?)\s*(?P<open>\(|:)\s*",
+    I,
+)
+LABEL_PARTNERS = re.compile(r"^\s*(?:#+\s*)?Partenaires(?: associés| mobilisés)?\s*:?\s*$", I)
+
+COORDINATION = re.compile(
+    r"\bcoord(?:in|onn)at(?:eur|rice)s?\b|\bcoordination (?:du|de ce|de son) (?:CLS|contrat)\b|"
+    r"\b(?:mission|poste|fonction) de coordination\b|\banimat(?:eur|rice) (?:du|de ce) (?:CLS|contrat)\b",
+    I,
+)
+FUNDING = re.compile(
+    r"\b(?:co)?financ\w*|\bbudget\w*|\bsubvention\w*|\bdotation\b|\benveloppe\b|"
+    r"\d[\d  .]*\s?(?:€|euros?\b|k€|M€)|\bmillions? d.euros\b",
+    I,
+)
+FUNDING_CONTEXT = re.compile(r"\b(?:CLS|contrat|coordinat\w*|coordonnat\w*|fiches?[- ]actions?|actions?)\b", I)
+SHEET_SECTION = re.compile(r"\b(?:fiches?[- ]actions?|action n|budget|financement|coordination)\b", I)
+
+PREPARATION = re.compile(
+    r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b[^.;]{0,80}?\b(?:actuellement |encore |désormais )?"
+    r"(?:en cours d.élaboration|en (?:cours de )?préparation|en cours de rédaction|en construction)\b|"
+    r"\bsignature (?:du|de ce|de son|de leur) (?:futur |prochain |nouveau )?(?:CLS|contrat)[^.;]{0,40}?\b(?:est |sera )?prévue\b|"
+    r"\b(?:futur|prochain) (?:CLS|contrat local de santé)\b",
+    I,
+)
+
+# --- counts stated by the documents -----------------------------------------------------------
+_COUNT = r"(\d{1,3}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente)"
+_NOUN = r"(?:CLS|contrats? locaux de santé|contrats)(?:\s*\(CLS\))?"
+_STATE = r"(signés et actifs|actifs|en cours|en vigueur|signés)"
+REGION_COUNT = re.compile(
+    rf"\b(?:la Normandie|la région(?: Normandie)?|notre région)\s+(?:compte|comptait|dénombre|totalise)\s+"
+    rf"(?:(?:donc|désormais|aujourd.hui|actuellement|ainsi)\s+)*{_COUNT}\s+{_NOUN}\s*{_STATE}?",
+    I,
+)
+WITH_COUNT = re.compile(rf"^\s*Avec\s+{_COUNT}\s+{_NOUN}\s+{_STATE}", I)
+SIGNED_IN_YEAR = re.compile(rf"\b{_COUNT}\s+(?:nouveaux\s+)?{_NOUN}\s+ont été signés en ((?:19|20)\d{{2}})", I)
+AS_OF = re.compile(rf"\b(?:au|le|en date du|à la date du)\s+(1er|[0-3]?\d)\s+({_MONTH})\s+((?:19|20)\d{{2}})", I)
+
+# --- names ------------------------------------------------------------------------------------
+COLLECTIVITY = re.compile(
+    r"^(?:Communauté|Métropole|Ville\b|Commune\b|Pays\b|PETR\b|Pôle d.équilibre|Agglomération|"
+    r"Syndicat|Intercommunalité|CC\b|CA\b|CU\b|Territoire\b)|(?:Métropole|Agglo|Agglomération)$",
+    I,
+)
+INSTITUTION = re.compile(
+    r"\b(?:ARS|Agence régionale|CPAM|CAF|MSA|Caisse|Mutualité|Préfecture|Préfet|Région|Département|"
+    r"Conseil (?:régional|départemental)|hospitali|Centre hospitalier|Éducation nationale|Etat|État)\b",
+    I,
+)
+ARTICLE = re.compile(rf"^(?:la |le |les |l{APOS}|des |du |de la |de l{APOS}|de )", I)
+PRONOUN = re.compile(r"^(?:elle|il|nous|on|celle-ci|celui-ci|la collectivité|notre collectivité)$", I)
+
+
+def parse_date(match: re.Match, fallback: date | None) -> date | None:
+    """The date of a DAY_MONTH_YEAR or NUMERIC_DATE match; a missing year comes from `fallback`
+    (the document's date), the latest year that does not put the date after the document."""
+    try:
+        if match.re is NUMERIC_DATE:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        day = 1 if match.group(1).lower() == "1er" else int(match.group(1))
+        month = MONTHS[match.group(2).lower()]
+        if match.group(3):
+            return date(int(match.group(3)), month, day)
+        if fallback is None:
+            return None
+        found = date(fallback.year, month, day)
+        return found if found <= fallback else date(fallback.year - 1, month, day)
+    except ValueError:
+        return None

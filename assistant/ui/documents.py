@@ -1,0 +1,126 @@
+"""The Documents page: what the store holds, and the upload of new files with their report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from assistant.config import ConfigError
+from assistant.store import StoreError
+from assistant.ui import labels, resources, upload
+from assistant.ui.markdown import escape
+from ingest.documents import IngestError
+
+LAST_REPORT = "last_upload_report"
+OUTCOMES = {"added": "Ajouté", "updated": "Mis à jour", "unchanged": "Déjà indexé, inchangé"}
+
+
+def render() -> None:
+    st.title("Documents indexés", anchor=False)
+    rows = resources.documents()
+    overview(rows)
+    upload_form()
+    if LAST_REPORT in st.session_state:
+        show_report(st.session_state[LAST_REPORT])
+
+
+def overview(rows: list[dict]) -> None:
+    dates = [row["date"] for row in rows if row["date"]]
+    with st.container(horizontal=True):
+        st.metric("Documents", len(rows), border=True)
+        st.metric("Extraits indexés", sum(row["chunks"] for row in rows), border=True)
+        st.metric("Territoires", len({row["territory"] for row in rows if row["territory"]}), border=True)
+        st.metric("Publication la plus récente", labels.date_label(max(dates)) if dates else "—", border=True)
+    if not rows:
+        st.info("Aucun document pour l'instant : ajoutez-en ci-dessous.", icon=":material/folder_open:")
+        return
+    table = [
+        {
+            "Titre": row["title"] or row["file"],
+            "Éditeur": row["publisher"],
+            "Date": _date(row["date"]),  # rows come sorted newest first
+            "Type": labels.doc_type_label(row["doc_type"]),
+            "Territoire": row["territory"],
+            "Extraits": row["chunks"],
+            "Fichier": row["file"],
+            "Lien": labels.safe_url(row.get("url")),
+        }
+        for row in rows
+    ]
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Titre": st.column_config.TextColumn(width="large"),
+            "Date": st.column_config.TextColumn(help="Date de publication"),
+            "Extraits": st.column_config.NumberColumn(help="Passages indexés pour la recherche"),
+            "Lien": st.column_config.LinkColumn(display_text="Ouvrir"),
+        },
+        key="documents_table",
+    )
+
+
+def upload_form() -> None:
+    st.subheader("Ajouter des documents", anchor=False)
+    settings = resources.settings()
+    st.caption(
+        f"PDF, Word (DOCX), HTML, Markdown ou texte, {settings.max_file_mb:g} Mo au plus par fichier. "
+        "Les fichiers sont conservés sur le serveur et indexés comme par la commande "
+        "`cls-assistant ingest` ; un fichier déjà indexé à l'identique n'est pas réindexé."
+    )
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            "Fichiers à indexer", type=upload.ACCEPTED, accept_multiple_files=True, key="upload_files"
+        )
+        submitted = st.form_submit_button("Indexer", type="primary", icon=":material/upload:")
+    if not submitted:
+        return
+    if not files:
+        st.warning("Choisissez au moins un fichier à indexer.", icon=":material/warning:")
+        return
+    bar = st.progress(0.0, text="Préparation de l'indexation…")
+    try:
+        report = upload.ingest_uploads(
+            settings, [(file.name, file.getvalue()) for file in files], upload.BarProgress(bar)
+        )
+    except (IngestError, StoreError, ConfigError) as error:
+        st.error(f"L'indexation a échoué : {escape(str(error))}", icon=":material/error:")
+        return
+    resources.store_changed()
+    st.session_state[LAST_REPORT] = report.to_dict() | {
+        "files": [{"file": n, "outcome": key} for key in OUTCOMES for n in getattr(report, key)]
+    }
+    st.rerun()  # redraw the table and the sidebar counts with the new documents
+
+
+def show_report(report: dict) -> None:
+    st.subheader("Rapport de la dernière indexation", anchor=False)
+    done = report["added"] + report["updated"]
+    if done:
+        st.success(
+            f"{done} fichier{'s' if done > 1 else ''} indexé{'s' if done > 1 else ''} "
+            f"({report['chunks']} extrait{'s' if report['chunks'] > 1 else ''}).",
+            icon=":material/check_circle:",
+        )
+    for duplicate in report["duplicates"]:
+        st.info(
+            f"{escape(duplicate['file'])} : même contenu que {escape(duplicate['duplicate_of'])}, déjà indexé.",
+            icon=":material/content_copy:",
+        )
+    for failure in report["failed"]:
+        st.error(f"{escape(failure['file'])} refusé : {escape(failure['reason'])}", icon=":material/block:")
+    rows = [{"Fichier": f["file"], "Résultat": OUTCOMES[f["outcome"]], "Détail": ""} for f in report["files"]]
+    rows += [{"Fichier": d["file"], "Résultat": "Doublon", "Détail": f"même contenu que {d['duplicate_of']}"}
+             for d in report["duplicates"]]
+    rows += [{"Fichier": f["file"], "Résultat": "Refusé", "Détail": f["reason"]} for f in report["failed"]]
+    st.dataframe(rows, hide_index=True, width="stretch", key="upload_report")
+
+
+def _date(iso: str) -> str:
+    """« 27/11/2025 », or « — » (a date column would show an English "None")."""
+    try:
+        return date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return "—"

@@ -1,0 +1,171 @@
+"""`cls-assistant ingest` killed with SIGKILL at random points, then re-run: the store is exact.
+
+Kills are seeded; most wait for a document to be half-written (a pending row in the records) so
+they land mid-embedding. After the last kill the same command runs to completion, and the store
+must equal a clean ingest of the same folder: same ids, texts and metadata, no orphan chunk, no
+duplicate. Some half-written files are edited before the next run, so the chunks a kill left
+behind belong to a version that no longer exists: they must not survive as orphans.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from ingest.pipeline import Ingestor
+from tests.conftest import CORPUS, ROOT, make_settings
+
+SEED = 20240512
+KILLS = 5
+TOWNS = ["Bayeux", "Falaise", "Vire", "Granville", "Fécamp", "Évreux", "Alençon", "Dieppe"]
+THEMES = ["la santé mentale des jeunes", "l'accès aux soins de premier recours", "la prévention des addictions",
+          "le parcours des personnes âgées", "la nutrition et l'activité physique", "la santé environnementale"]
+
+
+def generated_contract(rng: random.Random, town: str) -> str:
+    """A contract long enough (~10 chunks) for a kill to land inside it."""
+    lines = [f"# Contrat local de santé de {town} 2026-2030", ""]
+    for axis in range(1, 5):
+        theme = rng.choice(THEMES)
+        lines += [f"## Axe {axis} : {theme}", ""]
+        for action in range(1, 5):
+            amount = rng.randrange(5, 90) * 1000
+            lines.append(
+                f"La fiche action {axis}.{action} du CLS de {town} porte sur {theme}. Elle est pilotée "
+                f"par le centre communal d'action sociale avec un budget de {amount} euros par an, "
+                f"financé par l'ARS Normandie et la collectivité. Les partenaires se réunissent chaque "
+                f"trimestre et un bilan est présenté au comité de pilotage de {town}."
+            )
+            lines.append("")
+    return "\n".join(lines)
+
+
+def corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for path in CORPUS.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    rng = random.Random(SEED)
+    for town in ("Bayeux", "Granville", "Vire"):
+        (folder / f"cls-{town.lower()}_2026.md").write_text(generated_contract(rng, town), encoding="utf-8")
+    return folder
+
+
+def ingest_process(folder: Path, data: Path) -> subprocess.Popen:
+    env = {**os.environ, "CLS_DATA_DIR": str(data), "CLS_EMBED_BATCH_SIZE": "4"}
+    env.pop("CLS_CHROMA_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def count_rows(records: Path, condition: str) -> int:
+    """Rows of the ingestion records, read without disturbing the writer."""
+    if not records.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{records}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute(f"SELECT count(*) FROM files WHERE {condition}").fetchone()[0]
+    except sqlite3.Error:  # table not created yet
+        return 0
+
+
+def pending_rows(records: Path) -> int:
+    """Documents half-written right now."""
+    return count_rows(records, "pending_doc_id IS NOT NULL")
+
+
+def done_rows(records: Path) -> int:
+    """Documents completely written."""
+    return count_rows(records, "doc_id IS NOT NULL AND pending_doc_id IS NULL")
+
+
+def kill_at_random(folder: Path, data: Path, rng: random.Random, kill: int) -> str:
+    """Runs an ingest and SIGKILLs it; returns where the kill landed ('finished' if it did not).
+
+    Kill 1 lands during start-up (model loading, repair of the previous kill). The others wait
+    for a document being written: on the first run any; later, once the run has completed one or
+    two more documents, because a pending row left by the previous kill is not a sign of progress.
+    """
+    records = data / "records.sqlite3"
+    process = ingest_process(folder, data)
+    deadline = time.monotonic() + 120
+    if kill == 1:
+        time.sleep(rng.uniform(0.5, 3.0))
+    else:
+        target = done_rows(records) + (rng.randint(1, 2) if kill else 0)
+        while (done_rows(records) < target or not pending_rows(records)) and process.poll() is None:
+            assert time.monotonic() < deadline, "the ingest made no progress"
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.5))
+    if process.poll() is not None:
+        process.communicate()
+        return "finished"
+    landed = "early" if kill == 1 else "mid-embedding" if pending_rows(records) else "between documents"
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    return f"{landed} ({done_rows(records)} documents done)"
+
+
+def edit_half_written(records: Path, kill: int) -> str | None:
+    """Appends a paragraph to the text file a kill interrupted; its half-written version is now obsolete."""
+    with sqlite3.connect(records) as db:
+        row = db.execute("SELECT path FROM files WHERE pending_doc_id IS NOT NULL").fetchone()
+    if row is None or Path(row[0]).suffix not in (".md", ".txt", ".html"):
+        return None
+    path = Path(row[0])
+    path.write_text(path.read_text(encoding="utf-8") + f"\n\nMise à jour n° {kill} du document.\n", encoding="utf-8")
+    return path.name
+
+
+def store_content(data: Path) -> dict[str, tuple[str, dict]]:
+    client = chromadb.PersistentClient(path=str(data / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    stored = client.get_collection("cls").get(include=["documents", "metadatas"])
+    assert len(stored["ids"]) == len(set(stored["ids"])), "duplicate ids"
+    return {i: (text, meta) for i, text, meta in zip(stored["ids"], stored["documents"], stored["metadatas"])}
+
+
+def test_sigkilled_ingest_is_repaired_by_a_rerun(tmp_path, embeddings):
+    folder = corpus(tmp_path / "docs")
+    data, rng, landings, edited = tmp_path / "killed", random.Random(SEED), [], []
+    for kill in range(KILLS):
+        landings.append(kill_at_random(folder, data, rng, kill))
+        if landings[-1].startswith("mid-embedding") and len(edited) < 2:
+            edited += filter(None, [edit_half_written(data / "records.sqlite3", kill)])
+    survived = sum(not landing.startswith("finished") for landing in landings)
+    print(f"\ncrash safety: {survived} SIGKILLs survived ({', '.join(landings)}); edited after a kill: {edited}")
+    assert survived >= KILLS - 1 and sum(landing.startswith("mid-embedding") for landing in landings) >= 2
+    assert edited
+
+    final = ingest_process(folder, data)
+    out, err = final.communicate(timeout=600)
+    assert final.returncode == 0, err
+    assert json.loads(out)["failed"] == []
+
+    clean = make_settings(tmp_path / "clean")
+    Ingestor(clean, embeddings).run([folder])
+    expected = store_content(clean.data_dir)
+    actual = store_content(data)
+    assert set(actual) == set(expected)
+    assert actual == expected  # same chunk texts and metadata
+
+    with sqlite3.connect(data / "records.sqlite3") as db:
+        records = db.execute("SELECT doc_id, pending_doc_id, chunks FROM files").fetchall()
+    assert all(pending is None for _, pending, _ in records)
+    recorded = {doc_id for doc_id, _, _ in records}
+    assert {meta["doc_id"] for _, meta in actual.values()} == recorded  # no orphan chunk
+    assert sum(chunks for _, _, chunks in records) == len(actual)  # each chunk stored once
+
+    again = Ingestor(make_settings(data), embeddings).run([folder])
+    assert (len(again.unchanged), again.chunks) == (8, 0)

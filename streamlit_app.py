@@ -26,11 +26,13 @@ except (StoreError, ConfigError) as error:
 page = st.navigation(
     [
         st.Page("assistant/ui/pages/chat.py", title="Assistant", icon=":material/forum:", default=True),
+        st.Page("assistant/ui/pages/catalogue.py", title="Catalogue", icon=":material/table_view:",
+                url_path="catalogue"),
         st.Page("assistant/ui/pages/documents.py", title="Documents", icon=":material/folder_open:",
                 url_path="documents"),
     ]
 )
 # The documents table has many columns: that page uses the whole width, the chat a reading width.
-st.set_page_config(layout="wide" if page.url_path == "documents" else "centered")
+st.set_page_config(layout="wide" if page.url_path in ("documents", "catalogue") else "centered")
 page.run()
 sidebar.backend_info()

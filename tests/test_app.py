@@ -247,3 +247,21 @@ def test_briefing_note_holds_the_answer_and_its_sources():
     assert "1. **Titre \\<b\\>** — ARS Normandie, 27 mars 2025, page 2, fichier doc.pdf" in note
     assert "> « Une phrase \\[citée\\]. »" in note
     assert export.file_name(turn).startswith("note-cls-") and export.file_name(turn).endswith(".md")
+
+
+def test_catalogue_page_lists_cited_records_and_filters(app):
+    at = app
+    at.switch_page("assistant/ui/pages/catalogue.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert {"Métropole Rouen Normandie", "Le Havre Seine Métropole"} <= set(table["Territoire"])
+    assert any("Villes" in name for name in table["Territoire"])
+    details = text_of(at.markdown)
+    assert "Axes stratégiques" in details and "CPAM" in details
+    assert "CPTS" in details  # the glossary
+    at.text_input[0].set_value("santé mentale").run()
+    filtered = set(at.dataframe[0].value["Territoire"])
+    assert "Le Havre Seine Métropole" in filtered and len(filtered) < len(table)
+    at.text_input[0].set_value("").run()
+    at.number_input[0].set_value(2019).run()
+    assert set(at.dataframe[0].value["Territoire"]) == {n for n in table["Territoire"] if "Villes" in n}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from assistant.config import ConfigError
 from assistant.store import StoreError
-from assistant.ui import resources, sidebar, style
+from assistant.ui import login, resources, sidebar, style
 from assistant.ui.markdown import escape
 
 st.set_page_config(
@@ -19,6 +19,7 @@ sidebar.keep_choices()
 
 try:
     resources.assistant()
+    login.panel()
 except (StoreError, ConfigError) as error:
     st.error(escape(str(error)), icon=":material/error:")
     st.stop()

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.access import PUBLIC, ROLES, RoleError
+from assistant.accounts import hash_password
 from assistant.answering import QuestionError
 from assistant.config import ConfigError, get_settings
 from assistant.evaluation import METRICS, run_evaluation
@@ -24,6 +25,7 @@ from assistant.stats import store_stats
 from assistant.store import SERVER_ERRORS, StoreError, chroma_client, open_collection, server_unreachable
 from ingest.documents import IngestError
 from ingest.pipeline import Ingestor
+from ingest.report import quarantine_note
 
 app = typer.Typer(help="Assistant des Contrats Locaux de Santé (CLS) de Normandie.", no_args_is_help=True)
 out = Console(soft_wrap=True)
@@ -71,6 +73,8 @@ def ingest(
         out.print(Text.assemble(("  doublon ", "yellow"), f"{duplicate['file']} : même contenu que {duplicate['duplicate_of']}"))
     for failure in report.failed:
         out.print(Text.assemble(("  échec ", "red"), f"{failure['file']} : {failure['reason']}"))
+    for kept_out in report.quarantined:
+        out.print(Text.assemble(("  écarté ", "yellow"), f"{kept_out['file']} : {quarantine_note(kept_out['chunks'])}"))
 
 
 @app.command()
@@ -223,6 +227,16 @@ def evaluate_command(
             row += [f"{naive:.3f}", f"{ours / naive:.2f}" if naive else "—"]
         table.add_row(*row)
     out.print(table)
+
+
+@app.command(name="hash-password")
+def hash_password_command() -> None:
+    """Hacher un mot de passe (bcrypt) pour le fichier de comptes CLS_AUTH_FILE."""
+    password = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmation", err=True)
+    try:
+        print(hash_password(password))
+    except ConfigError as error:
+        _fail(str(error))
 
 
 def main() -> None:  # pragma: no cover - console entry point

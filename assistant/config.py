@@ -56,11 +56,22 @@ class Settings(BaseSettings):
     """Optional cross-encoder (folder of a sentence-transformers CrossEncoder); off when empty."""
 
     max_file_mb: float = 100.0
-    """Larger files are refused before being read."""
-    max_pages: int = 5000
+    """Larger files are refused from their size, before being read. Keep `server.maxUploadSize` in
+    `.streamlit/config.toml` equal to it: the app's uploads are held in memory up to that size."""
+    max_pages: int = 2000
+    """PDFs with more pages are refused from their page tree, before any text is extracted. Signed
+    CLS contracts run to 50–300 pages; a 5,000-page file is an export or a mistake."""
     ocr: str = "auto"
     """`auto`: PDF pages without a text layer are read by tesseract (French) when it is installed;
     `off`: never (such files are refused with a reason)."""
+
+    auth: str = "none"
+    """Sign-in to the app: `none` (everyone is `public`), `password` (accounts in `auth_file`) or
+    `oidc` (Streamlit's `st.login`, provider in `.streamlit/secrets.toml`). See assistant/accounts.py."""
+    auth_file: Path | None = None
+    """YAML account file for `auth=password` (bcrypt-hashed passwords, roles per account)."""
+    ars_emails: str = ""
+    """For `auth=oidc`: comma-separated addresses or `@domain`s given the `ars` role."""
 
     @property
     def records_path(self) -> Path:

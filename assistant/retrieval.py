@@ -7,6 +7,17 @@ and the final list is diversified so that one long document cannot take every pl
 Chunks a user may not see weigh on nothing they get: BM25 statistics are computed per set of
 visible visibilities, and the term weights of the answer engine on public chunks only, so a public
 answer is the same as if internal documents were not in the store.
+
+Chunks that ingestion quarantined (they give orders to an AI model, assistant/engines/injection.py)
+are left out the same way, for every role: never returned by either search, in no BM25 statistic
+and no term weight, so an answer is the same as if their documents were not in the store. Stores
+ingested before the mark have no such chunk (`$ne` matches chunks without the key).
+
+Chroma checks a `where` against the metadata of every chunk, which dominates a question at 100k
+chunks. So when few chunks are hidden from a question (no internal document, no filter chosen),
+the dense search asks Chroma for that many more neighbours, unfiltered, and drops the hidden ones
+itself, from the mirror's metadata: the same chunks, a fraction of the cost. An id the mirror does
+not know is dropped too, so a chunk is never returned on the strength of metadata not checked.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import ChromaError
 
 from assistant.embeddings import TokenizingEmbeddings
+from assistant.engines.injection import QUARANTINE_KEY, quarantined
 from assistant.french import terms
 from assistant.passages import Passage
 
@@ -31,6 +43,10 @@ MAX_PER_DOCUMENT = 3
 PAGE_SIZE = 5000
 WEIGHTS_VISIBILITY = ("public",)
 """Term weights (idf) for the answer engine come from public chunks only (see module docstring)."""
+NOT_QUARANTINED = {QUARANTINE_KEY: {"$ne": True}}
+OVERFETCH_MAX = 1000
+"""Up to this many hidden chunks, the dense search over-fetches and filters itself (see above)."""
+HIDDEN_COUNTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,20 @@ def _date_num(iso: str) -> int:
     return int(iso[:10].replace("-", ""))
 
 
+def searchable(metadata: dict, filters: Filters) -> bool:
+    """Whether a search with these filters may return this chunk (`searchable_where`, in Python)."""
+    return not quarantined(metadata) and filters.accepts(metadata)
+
+
+def searchable_where(filters: Filters) -> dict:
+    """`filters.where()` and not quarantined: the dense search's Chroma filter. (`where()` itself
+    stays the user's filters, which document lists and counts also use.)"""
+    where = filters.where()
+    if where is None:
+        return NOT_QUARANTINED
+    return {"$and": [*where.get("$and", [where]), NOT_QUARANTINED]}
+
+
 class LexicalView:
     """BM25 over the chunks of some visibilities only: the others change no score or weight."""
 
@@ -102,7 +132,8 @@ class LexicalView:
 
 
 class ChunkMirror:
-    """Every chunk of the collection in memory, with a BM25 view per set of visibilities."""
+    """Every chunk of the collection in memory, with a BM25 view per set of visibilities (views
+    leave quarantined chunks out)."""
 
     def __init__(self, collection: Collection) -> None:
         self.ids: list[str] = []
@@ -118,17 +149,28 @@ class ChunkMirror:
         self.position = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
         self._corpus = [terms(_searchable(t, m)) for t, m in zip(self.texts, self.metadatas)]
         self._views: dict[tuple[str, ...] | None, LexicalView] = {}
+        self._hidden: dict[Filters, int] = {}
         self._lock = threading.Lock()
         self.view(WEIGHTS_VISIBILITY)  # the public view, the default role's: built with the mirror
 
+    def hidden(self, filters: Filters) -> int:
+        """How many chunks a search with these filters may not return (counted once per filters)."""
+        with self._lock:
+            if filters not in self._hidden:
+                if len(self._hidden) >= HIDDEN_COUNTS_KEPT:
+                    self._hidden.clear()
+                self._hidden[filters] = sum(not searchable(m, filters) for m in self.metadatas)
+            return self._hidden[filters]
+
     def view(self, visibility: tuple[str, ...] | None) -> LexicalView:
-        """The BM25 view of the chunks with these visibilities (None: all), built on first use."""
+        """The BM25 view of the unquarantined chunks with these visibilities (None: all), built on
+        first use."""
         key = tuple(sorted(visibility)) if visibility is not None else None
         with self._lock:
             if key not in self._views:
                 positions = [
                     i for i, m in enumerate(self.metadatas)
-                    if key is None or m.get("visibility", "public") in key
+                    if not quarantined(m) and (key is None or m.get("visibility", "public") in key)
                 ]
                 same = next((v for v in self._views.values() if v.positions == positions), None)
                 self._views[key] = same or LexicalView(positions, [self._corpus[i] for i in positions])
@@ -232,17 +274,25 @@ class Retriever:
 
     def _dense(self, query: str, filters: Filters, mirror: ChunkMirror) -> dict[int, float]:
         """Chunk position → cosine similarity, best first."""
+        hidden = mirror.hidden(filters)
+        wanted = min(CANDIDATES, mirror.count - hidden)
+        if wanted <= 0:
+            return {}
+        overfetch = hidden <= OVERFETCH_MAX
         found = self.collection.query(
             query_embeddings=[self.embeddings.embed_query(query)],
-            n_results=min(CANDIDATES, mirror.count),
-            where=filters.where(),
+            n_results=min(wanted + hidden, mirror.count) if overfetch else wanted,
+            where=None if overfetch else searchable_where(filters),
             include=["distances"],
         )
-        return {
-            mirror.position[chunk_id]: 1.0 - distance
-            for chunk_id, distance in zip(found["ids"][0], found["distances"][0])
-            if chunk_id in mirror.position
-        }
+        ranking: dict[int, float] = {}
+        for chunk_id, distance in zip(found["ids"][0], found["distances"][0]):
+            i = mirror.position.get(chunk_id)
+            if i is not None and searchable(mirror.metadatas[i], filters):
+                ranking[i] = 1.0 - distance
+                if len(ranking) == wanted:
+                    break
+        return ranking
 
     def _lexical(self, query: str, filters: Filters, mirror: ChunkMirror) -> dict[int, float]:
         """Chunk position → BM25 score, best first (only chunks sharing a term with the query)."""

@@ -1,6 +1,6 @@
 """Ingestion benchmark on a synthetic corpus of CLS contracts (PDF), all measured in one run.
 
-    python bench/ingest.py [--contracts 4] [--pages 8] [--seed 0] [--out bench/results/ingest.json]
+    python -m bench.ingest [--contracts 4] [--pages 8] [--seed 0] [--out bench/results/ingest.json]
 
 1. generates the corpus (bench/synthetic.py) in a throw-away folder, with a throw-away store;
 2. first ingestion with the real pipeline (`Ingestor.run`): wall time, pages/s, chunks/s, and how
@@ -18,35 +18,21 @@ Settings come from `Settings` (so `CLS_*` variables apply), except the data dir 
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from assistant.config import Settings
+from assistant.embeddings import TokenizingEmbeddings, get_embeddings
+from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
+from bench.synthetic import generate_corpus
+from ingest.pipeline import Ingestor
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# Run as a script, this folder comes first on sys.path and this very file (ingest.py) would shadow
-# the `ingest` package: the project root goes first instead.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-sys.path.insert(0, str(ROOT))
-
-from assistant.config import Settings  # noqa: E402
-from assistant.embeddings import TokenizingEmbeddings, get_embeddings  # noqa: E402
-from bench.synthetic import generate_corpus  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
-
-DEFAULT_OUT = HERE / "results" / "ingest.json"
+DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "ingest.json"
 
 
 class TimedEmbeddings(TokenizingEmbeddings):
@@ -82,25 +68,6 @@ class TimedEmbeddings(TokenizingEmbeddings):
         return count
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (Linux reports ru_maxrss in KiB, macOS in bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
-
-
-def proc_status_mb() -> dict[str, float]:
-    """VmHWM (peak) and VmRSS (current) from /proc/self/status, when there is one."""
-    values = {}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
-                values[key] = round(int(rest.split()[0]) / 1024, 1)
-    except (OSError, ValueError, IndexError):
-        pass
-    return values
-
-
 def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
@@ -112,13 +79,6 @@ def _rate(count: float, seconds: float) -> float | None:
 def _ratio(a: float | None, b: float | None) -> float | None:
     """a / b to 4 significant digits (a re-ingest can be 1/5000 of a first ingest)."""
     return float(f"{a / b:.4g}") if a is not None and b else None
-
-
-def _loadavg() -> list[float] | None:
-    try:
-        return [round(value, 2) for value in os.getloadavg()]
-    except OSError:
-        return None
 
 
 class Clock:
@@ -137,12 +97,8 @@ class Clock:
         self.cpu = time.process_time() - self.cpu
 
 
-def _log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 def run(contracts: int, pages: int, seed: int = 0) -> dict:
-    loadavg_start = _loadavg()
+    loadavg_start = loadavg()
     with tempfile.TemporaryDirectory(prefix="cls-bench-", ignore_cleanup_errors=True) as tmp:
         tmp = Path(tmp)
         settings = Settings(data_dir=tmp / "data", chroma_url=None)
@@ -151,7 +107,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
         files = generate_corpus(tmp / "corpus", contracts=contracts, pages=pages, seed=seed)
         generate_seconds = time.perf_counter() - start
         total_pages = contracts * pages
-        _log(f"corpus: {len(files)} PDF × {pages} pages in {generate_seconds:.2f} s")
+        log(f"corpus: {len(files)} PDF × {pages} pages in {generate_seconds:.2f} s")
 
         start = time.perf_counter()
         model = get_embeddings(settings.embeddings)
@@ -159,7 +115,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
         model_load_seconds = time.perf_counter() - start
         rss_after_load = peak_rss_mb()
         timed = TimedEmbeddings(model)
-        _log(f"model {model.model_id} loaded and warmed up in {model_load_seconds:.2f} s")
+        log(f"model {model.model_id} loaded and warmed up in {model_load_seconds:.2f} s")
 
         # 1. First ingestion, into an empty store.
         with Clock() as first_clock:
@@ -172,7 +128,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
         embed_seconds, token_seconds, token_calls = timed.embed_seconds, timed.token_seconds, timed.token_calls
         rss_after_first = peak_rss_mb()
         chunks = report.chunks
-        _log(f"first ingestion: {chunks} chunks in {first_seconds:.2f} s")
+        log(f"first ingestion: {chunks} chunks in {first_seconds:.2f} s")
 
         # 2. Unchanged re-ingest: a fresh Ingestor on the same store, as a second CLI run.
         timed.reset()
@@ -181,7 +137,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
         reingest_seconds = reingest_clock.wall
         reingest_embedded = len(timed.texts)
         rss_after_reingest = peak_rss_mb()
-        _log(f"unchanged re-ingest in {reingest_seconds:.3f} s")
+        log(f"unchanged re-ingest in {reingest_seconds:.3f} s")
 
         # 3. Bare embedding of the same texts, same batch size, no pipeline around it.
         batch = settings.embed_batch_size
@@ -190,7 +146,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
                 model.embed_documents(texts[offset : offset + batch])
         bare_seconds = bare_clock.wall
         rss_after_bare = peak_rss_mb()
-        _log(f"bare embedding: {len(texts)} chunks in {bare_seconds:.2f} s")
+        log(f"bare embedding: {len(texts)} chunks in {bare_seconds:.2f} s")
 
         tokens = [model.count_tokens(text) for text in texts]
         store_bytes = folder_bytes(settings.data_dir)
@@ -201,13 +157,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
     return {
         "benchmark": "ingest",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "loadavg_start": loadavg_start,
-            "loadavg_end": _loadavg(),
-        },
+        "machine": machine(loadavg_start),
         "config": {
             "contracts": contracts,
             "pages": pages,
@@ -260,7 +210,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
             "peak_rss_mb_after_first_ingest": rss_after_first,
             "peak_rss_mb_after_reingest": rss_after_reingest,
             "peak_rss_mb_after_bare_embedding": rss_after_bare,
-            "proc_status_mb": proc_status_mb(),
+            "proc_status_mb": memory_mb(),
             "source": "resource.getrusage(RUSAGE_SELF).ru_maxrss",
         },
         "store_bytes": store_bytes,

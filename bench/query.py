@@ -1,6 +1,6 @@
 """Benchmark of the query path: latency of `Assistant.ask` as the store grows.
 
-    python bench/query.py [--sizes 1000,10000,100000] [--questions-per-size 20] [--out FILE]
+    python -m bench.query [--sizes 1000,10000,100000] [--questions-per-size 20] [--out FILE]
 
 For each size, a throw-away embedded Chroma store is filled with `synthetic_chunk_texts` passages
 and the metadata keys of the ingestion pipeline. The passages are NOT embedded (the model does a
@@ -21,42 +21,30 @@ bench/results/query.json, git-ignored).
 
 from __future__ import annotations
 
-import os
+import argparse
+import gc
+import json
+import math
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+import numpy as np
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import date, datetime, timedelta, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
+from assistant.answering import Assistant
+from assistant.config import Settings
+from assistant.embeddings import get_embeddings
+from assistant.passages import Passage
+from assistant.retrieval import Filters, Retriever
+from assistant.store import chroma_client, open_collection
+from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
+from bench.synthetic import synthetic_chunk_texts
+from ingest.pipeline import chunk_id
 
-import numpy as np  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-sys.path.insert(0, str(ROOT))
-
-from assistant.answering import Assistant  # noqa: E402
-from assistant.config import Settings  # noqa: E402
-from assistant.embeddings import get_embeddings  # noqa: E402
-from assistant.passages import Passage  # noqa: E402
-from assistant.retrieval import Filters, Retriever  # noqa: E402
-from assistant.store import chroma_client, open_collection  # noqa: E402
-from bench.ingest import _loadavg, _log, peak_rss_mb, proc_status_mb  # noqa: E402
-from bench.synthetic import synthetic_chunk_texts  # noqa: E402
-from ingest.pipeline import chunk_id  # noqa: E402
-
-DEFAULT_OUT = HERE / "results" / "query.json"
+DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "query.json"
 DEFAULT_SIZES = "1000,10000,100000"
 INSERT_BATCH = 5000
 MIN_TIMINGS = 40
@@ -162,43 +150,48 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-def _ms(seconds: float) -> float:
+def milliseconds(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def run_size(size: int, embeddings, questions: list[str], dim: int, seed: int) -> dict:
+def fill_collection(collection, size: int, dim: int, seed: int) -> tuple[float, float]:
+    """Adds `size` synthetic chunks (texts, pipeline metadata, synthetic vectors: nothing is embedded),
+    in batches; returns (seconds generating the data, seconds inserting it). Shared by bench/load.py."""
     start = time.perf_counter()
     texts = synthetic_chunk_texts(size, seed)
     vectors = synthetic_vectors(size, dim, seed)
     metadatas = synthetic_metadatas(texts, seed)
     ids = [chunk_id(m["doc_id"], m["chunk_index"]) for m in metadatas]
     generate_seconds = time.perf_counter() - start
-    _log(f"{size} chunks: synthetic data in {generate_seconds:.1f} s")
+    log(f"{size} chunks: synthetic data in {generate_seconds:.1f} s")
 
+    start = time.perf_counter()
+    for offset in range(0, size, INSERT_BATCH):
+        end = offset + INSERT_BATCH
+        collection.add(ids=ids[offset:end], embeddings=vectors[offset:end],
+                       documents=texts[offset:end], metadatas=metadatas[offset:end])
+        if size > INSERT_BATCH:
+            log(f"  inserted {min(end, size)}/{size} ({time.perf_counter() - start:.0f} s)")
+    insert_seconds = time.perf_counter() - start
+    log(f"{size} chunks inserted in {insert_seconds:.1f} s")
+    if insert_seconds > SLOW_INSERT_SECONDS:
+        log(f"ATTENTION : insertion de {size} chunks > {SLOW_INSERT_SECONDS} s")
+    return generate_seconds, insert_seconds
+
+
+def run_size(size: int, embeddings, questions: list[str], dim: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="cls-bench-query-", ignore_cleanup_errors=True) as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", chroma_url=None)
         client = chroma_client(settings)
         collection = open_collection(client, settings, embeddings)
-
-        start = time.perf_counter()
-        for offset in range(0, size, INSERT_BATCH):
-            end = offset + INSERT_BATCH
-            collection.add(ids=ids[offset:end], embeddings=vectors[offset:end],
-                           documents=texts[offset:end], metadatas=metadatas[offset:end])
-            if size > INSERT_BATCH:
-                _log(f"  inserted {min(end, size)}/{size} ({time.perf_counter() - start:.0f} s)")
-        insert_seconds = time.perf_counter() - start
-        _log(f"{size} chunks inserted in {insert_seconds:.1f} s")
-        if insert_seconds > SLOW_INSERT_SECONDS:
-            _log(f"ATTENTION : insertion de {size} chunks > {SLOW_INSERT_SECONDS} s")
-        del texts, vectors, metadatas, ids
+        generate_seconds, insert_seconds = fill_collection(collection, size, dim, seed)
         gc.collect()
 
         retriever = Retriever(collection, embeddings, k=settings.retrieval_k)
         start = time.perf_counter()
         retriever.mirror  # noqa: B018 - the in-memory BM25 mirror, built by the first search
         mirror_seconds = time.perf_counter() - start
-        _log(f"BM25 mirror built in {mirror_seconds:.2f} s")
+        log(f"BM25 mirror built in {mirror_seconds:.2f} s")
 
         ours = Assistant(retriever)
         naive = Assistant(NaiveRetriever(collection, embeddings))
@@ -237,40 +230,34 @@ def run_size(size: int, embeddings, questions: list[str], dim: int, seed: int) -
         "slow_insert": insert_seconds > SLOW_INSERT_SECONDS,
         "mirror_build_seconds": round(mirror_seconds, 3),
         "timings": len(ours_times),
-        "ours_p50_ms": _ms(ours_p50),
-        "ours_p95_ms": _ms(percentile(ours_times, 95)),
-        "naive_p50_ms": _ms(naive_p50),
-        "naive_p95_ms": _ms(percentile(naive_times, 95)),
+        "ours_p50_ms": milliseconds(ours_p50),
+        "ours_p95_ms": milliseconds(percentile(ours_times, 95)),
+        "naive_p50_ms": milliseconds(naive_p50),
+        "naive_p95_ms": milliseconds(percentile(naive_times, 95)),
         "ratio_p50": round(ours_p50 / naive_p50, 2) if naive_p50 > 0 else None,
-        "embed_query_p50_ms": _ms(percentile(embed_times, 50)),
+        "embed_query_p50_ms": milliseconds(percentile(embed_times, 50)),
         "ours_found_rate": round(ours_found / len(ours_times), 3),
         "naive_found_rate": round(naive_found / len(naive_times), 3),
         "peak_rss_mb": peak_rss_mb(),
-        "proc_status_mb": proc_status_mb(),
+        "proc_status_mb": memory_mb(),
     }
-    _log(f"{size}: ours p50 {result['ours_p50_ms']} ms, naive p50 {result['naive_p50_ms']} ms")
+    log(f"{size}: ours p50 {result['ours_p50_ms']} ms, naive p50 {result['naive_p50_ms']} ms")
     return result
 
 
 def run(sizes: list[int], questions_per_size: int, seed: int = 0) -> dict:
-    loadavg_start = _loadavg()
+    loadavg_start = loadavg()
     questions = QUESTIONS[: max(1, questions_per_size)]
     start = time.perf_counter()
     embeddings = get_embeddings(Settings().embeddings)
     dim = len(embeddings.embed_query("question de mise en route du modèle"))
     model_load_seconds = time.perf_counter() - start
-    _log(f"model {embeddings.model_id} (dim {dim}) loaded in {model_load_seconds:.2f} s")
+    log(f"model {embeddings.model_id} (dim {dim}) loaded in {model_load_seconds:.2f} s")
     results = [run_size(size, embeddings, questions, dim, seed) for size in sizes]
     return {
         "benchmark": "query",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "loadavg_start": loadavg_start,
-            "loadavg_end": _loadavg(),
-        },
+        "machine": machine(loadavg_start),
         "config": {
             "sizes": sizes,
             "questions": len(questions),

@@ -7,7 +7,7 @@ carries a repeated header, a footer and its number "k / M", as real contracts do
 work. The French text is composed from the vocabulary of the CLS domain (no lorem ipsum), with
 fictitious territories. Everything is deterministic for a given seed, down to the PDF bytes.
 
-    python bench/synthetic.py OUT --contracts 4 --pages 8 [--seed 0]
+    python -m bench.synthetic OUT --contracts 4 --pages 8 [--seed 0]
 """
 
 from __future__ import annotations

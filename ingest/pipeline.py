@@ -8,6 +8,10 @@ Idempotent and interruption-safe:
 - a new version is written completely before the old one is deleted and the record committed; the
   record notes the version being written first, so a run killed half-way is undone by the next;
 - a file that can no longer be read keeps its previously stored version;
+- a chunk that gives orders to an AI model (assistant/engines/injection.py) is stored with the
+  mark `addresses_model: True` and reported: retrieval never returns it, so it changes no answer;
+- limits bite before the cost: a file over CLS_MAX_FILE_MB is refused from its size, before its
+  bytes are read; a PDF over CLS_MAX_PAGES from its page tree, before any text is extracted;
 - one run at a time per data folder (ingest/lock.py).
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
@@ -25,6 +30,7 @@ from chromadb.api.models.Collection import Collection
 from assistant.catalogue.storage import refresh_catalogue
 from assistant.config import Settings
 from assistant.embeddings import TokenizingEmbeddings
+from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
 from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key
 from ingest import ocr
 from ingest.chunking import Chunk, chunk_pages
@@ -40,7 +46,11 @@ from ingest.records import FileRecord, Records
 from ingest.report import IngestReport, ProgressListener
 
 PIPELINE_VERSION = "1"
-"""Bump when loading, cleaning or chunking changes what is stored: every file is then re-ingested."""
+"""Bump when loading, cleaning or chunking changes what is stored: every file is then re-ingested
+and re-embedded. Not bumped for the quarantine mark (cheap to add, costly to force on every store):
+chunks stored before it get it at their file's next change or the store's next `--rebuild`."""
+MB = 1024 * 1024
+KEPT_NOTE = " (la version déjà indexée est conservée)"
 
 
 class Ingestor:
@@ -121,12 +131,14 @@ class Ingestor:
             report.unchanged.append(source.name)
             return "unchanged"
         try:
-            written = self._write_document(source, data, doc_id, fingerprint, declared, record)
+            written, quarantined = self._write_document(source, data, doc_id, fingerprint, declared, record)
         except IngestError as error:
             report.fail(source.name, _kept_note(str(error), record))
             return "failed"
         self._changed()
         report.chunks += written
+        if quarantined:
+            report.quarantine(source.name, quarantined)
         (report.updated if record and record.doc_id else report.added).append(source.name)
         return "updated" if record and record.doc_id else "added"
 
@@ -138,12 +150,14 @@ class Ingestor:
         fingerprint: str,
         declared: dict[str, str],
         record: FileRecord | None,
-    ) -> int:
+    ) -> tuple[int, int]:
+        """Chunks written, and how many of them are quarantined."""
+        if source.path.suffix.lower() == ".pdf":  # the one paged format
+            # Imported here: a format's library loads only when one of its files comes.
+            from ingest.loaders import pdf
+
+            check_page_count(pdf.page_count(data), self.settings.max_pages)
         document = clean_document(load(source.path, data, self.settings.ocr))
-        if len(document.pages) > self.settings.max_pages:
-            raise IngestError(
-                f"trop de pages ({len(document.pages)} > {self.settings.max_pages}, CLS_MAX_PAGES)"
-            )
         check_informative(document.text)
         metadata = document_metadata(document, source.name, declared)
         chunks = chunk_pages(
@@ -152,6 +166,7 @@ class Ingestor:
             self.settings.chunk_tokens,
             self.settings.chunk_overlap_tokens,
         )
+        metadatas = {chunk.index: chunk_metadata(chunk, doc_id, metadata) for chunk in chunks}
         self.progress.chunks_planned(source.name, len(chunks))
         self.records.mark_pending(str(source.path), source.name, doc_id)
         for batch in _batches(chunks, self.settings.embed_batch_size):
@@ -162,7 +177,7 @@ class Ingestor:
                 ids=[chunk_id(doc_id, chunk.index) for chunk in batch],
                 embeddings=vectors,
                 documents=[chunk.text for chunk in batch],
-                metadatas=[chunk_metadata(chunk, doc_id, metadata) for chunk in batch],
+                metadatas=[metadatas[chunk.index] for chunk in batch],
             )
             self.progress.chunks_written(source.name, len(batch))
         # A shorter new version of the same bytes (new chunk settings) leaves no tail behind.
@@ -172,7 +187,7 @@ class Ingestor:
         if record and record.doc_id and record.doc_id != doc_id:
             self._delete_unless_used(record.doc_id, record.path)
         self.records.commit(str(source.path), source.name, doc_id, fingerprint, len(chunks))
-        return len(chunks)
+        return len(chunks), sum(QUARANTINE_KEY in values for values in metadatas.values())
 
     def _changed(self) -> None:
         """Tells readers (the app, maybe in another process) to rebuild what they hold."""
@@ -257,6 +272,8 @@ def chunk_metadata(chunk: Chunk, doc_id: str, metadata: dict[str, str]) -> dict:
     if chunk.page is not None:
         values["page"] = chunk.page
         values["page_end"] = chunk.page_end
+    if addresses_a_model(chunk.text):
+        values[QUARANTINE_KEY] = True  # only then: the other chunks' metadata stays as it was
     if metadata.get("date"):
         # Chroma compares numbers only: the date as YYYYMMDD makes date ranges filterable.
         values["date_num"] = int(date.fromisoformat(metadata["date"]).strftime("%Y%m%d"))
@@ -273,21 +290,43 @@ def chunk_id(doc_id: str, index: int) -> str:
     return f"{doc_id}:{index}"
 
 
+def check_file_size(size: int, max_mb: float) -> None:
+    """Refuses a file over CLS_MAX_FILE_MB from its size alone, so its bytes are never held."""
+    if size > max_mb * MB:
+        raise IngestError(
+            f"fichier trop volumineux ({_megabytes(size / MB)} Mo pour {_megabytes(max_mb)} Mo au plus, "
+            "réglage CLS_MAX_FILE_MB)"
+        )
+
+
+def check_page_count(pages: int | None, max_pages: int) -> None:
+    """Refuses a document over CLS_MAX_PAGES; None (pages not counted) is left to the loader."""
+    if pages is not None and pages > max_pages:
+        raise IngestError(f"trop de pages ({pages} pour {max_pages} au plus, réglage CLS_MAX_PAGES)")
+
+
+def _megabytes(value: float) -> str:
+    """« 200 », « 1,5 » (French decimal comma, no trailing zero)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def _read_bytes(path: Path, max_mb: float) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > max_mb * 1024 * 1024:
-            raise IngestError(
-                f"fichier trop volumineux ({size / 1024 / 1024:.0f} Mo > {max_mb:g} Mo, CLS_MAX_FILE_MB)"
-            )
-        return path.read_bytes()
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            check_file_size(size, max_mb)
+            data = file.read(size + 1)
+            if len(data) > size:  # the file grew since: read on, never past the limit
+                data += file.read(int(max_mb * MB) + 1 - len(data))
+        check_file_size(len(data), max_mb)
+        return data
     except OSError as error:
         raise IngestError(f"fichier illisible ({error.strerror or error})") from error
 
 
 def _kept_note(reason: str, record: FileRecord | None) -> str:
     if record and record.doc_id and record.chunks:
-        return f"{reason} (la version déjà indexée est conservée)"
+        return reason + KEPT_NOTE
     return reason
 
 

@@ -15,9 +15,15 @@ class IngestReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     chunks: int = 0
     """Chunks embedded and written by this run (0 when nothing changed)."""
+    quarantined: list[dict] = field(default_factory=list)
+    """Files written by this run with chunks that address an AI model: {"file", "chunks"}. Those
+    chunks are stored but never retrieved (assistant/engines/injection.py)."""
 
     def fail(self, file: str, reason: str) -> None:
         self.failed.append({"file": file, "reason": reason})
+
+    def quarantine(self, file: str, chunks: int) -> None:
+        self.quarantined.append({"file": file, "chunks": chunks})
 
     def to_dict(self) -> dict:
         return {
@@ -28,7 +34,14 @@ class IngestReport:
             "chunks": self.chunks,
             "failed": self.failed,
             "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
         }
+
+
+def quarantine_note(chunks: int) -> str:
+    """« 3 extraits écartés : consignes adressées à une IA », for the terminal and the app."""
+    words = "extrait écarté" if chunks == 1 else "extraits écartés"
+    return f"{chunks} {words} : consignes adressées à une IA"
 
 
 class ProgressListener:

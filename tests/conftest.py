@@ -41,6 +41,14 @@ def sample_store(tmp_path_factory, embeddings):
     return settings, report, ingestor.collection
 
 
+@pytest.fixture(scope="session")
+def mixed_store(tmp_path_factory, embeddings) -> Settings:
+    """The sample corpus plus internal documents (tests/mixed_corpus.py); tests must not modify it."""
+    from tests.mixed_corpus import build_mixed_store
+
+    return build_mixed_store(tmp_path_factory.mktemp("mixed"), embeddings)
+
+
 @pytest.fixture
 def small_corpus(tmp_path) -> Path:
     """Two small sample documents in a folder of their own, free to modify."""

@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -18,9 +19,12 @@ class FakeOpenAI:
     """`POST /v1/chat/completions` answering with the next scripted reply (JSON or SSE).
 
     A reply is a text, or an int HTTP status to answer with an error. Use as a context manager.
+    `respond`, when given, computes each reply from the request body instead (a model that reads
+    its prompt); scripted replies still come first.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, respond: Callable[[dict], str | int] | None = None) -> None:
+        self.respond = respond
         self.replies: deque[str | int] = deque()
         self.requests: list[dict] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -60,7 +64,10 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             fake.requests.append({"path": self.path, "body": body})
             if self.path.rstrip("/") != "/v1/chat/completions":
                 return self._json(404, {"error": {"message": "not found"}})
-            reply = fake.replies.popleft() if fake.replies else "NON_TROUVÉ"
+            if fake.replies:
+                reply = fake.replies.popleft()
+            else:
+                reply = fake.respond(body) if fake.respond else "NON_TROUVÉ"
             if isinstance(reply, int):
                 return self._json(reply, {"error": {"message": "scripted error", "type": "server_error"}})
             if body.get("stream"):

@@ -9,7 +9,6 @@ count an internal chunk, and must be exactly the answer of a store without the i
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -20,52 +19,18 @@ import time
 
 import pytest
 
+from assistant import retrieval
 from assistant.access import RoleError
 from assistant.answering import Assistant
 from assistant.evaluation import normalize
 from assistant.retrieval import Filters
 from assistant.service import load_assistant
 from assistant.stats import document_table, store_stats
-from ingest.pipeline import Ingestor
-from tests.conftest import CORPUS, MANIFEST, ROOT, make_settings
+from tests.conftest import CORPUS, ROOT
+from tests.mixed_corpus import INTERNAL, SECRETS
 
 SEED = 4471
 QUESTIONS = 1000
-
-INTERNAL = {
-    "note-interne-dieppe.md": """# Note interne : refonte du CLS de Dieppe
-
-Le code projet ZX-4471 désigne la refonte du contrat local de santé de Dieppe.
-Le budget confidentiel de la refonte est de 845 312 euros sur trois ans.
-La référente du projet est Mme Albertine Quesnoy-Varlet, cheffe de projet à la délégation.
-
-## Calendrier
-
-Le comité restreint se réunira le 9 octobre 2026 pour arbitrer la fusion des fiches actions
-santé mentale et addictions du CLS de Dieppe.
-""",
-    "compte-rendu-confidentiel.txt": """Compte rendu confidentiel de la réunion du 14 février 2026 à Lisieux
-
-Le projet Kestrel-Ouest prévoit une maison de santé pluriprofessionnelle à Lisieux.
-L'enveloppe réservée au projet Kestrel-Ouest est de 1 276 904 euros, sous le code ZX-9032.
-Les élus de Lisieux n'ont pas encore été informés de ce montant.
-""",
-    "arbitrage-interne.md": """---
-title: Arbitrage interne sur le CLS de Pont-Audemer
-visibility: internal
-date: 2026-01-12
----
-
-# Arbitrage interne sur le CLS de Pont-Audemer
-
-Le dossier QW-5518 concerne le renouvellement du contrat local de santé de Pont-Audemer.
-La délégation propose un financement de 2 418 775 euros pour la coordination et la prévention.
-Le coordinateur pressenti est M. Octave Belmont-Rivière.
-""",
-}
-SECRETS = ["ZX-4471", "845 312", "Quesnoy", "Albertine", "9 octobre 2026", "Kestrel",
-           "1 276 904", "ZX-9032", "QW-5518", "2 418 775", "Belmont", "Octave"]
-"""Strings found only in the internal documents."""
 
 TEMPLATES = [
     "Quel est le {a} du CLS ?",
@@ -82,29 +47,6 @@ TEMPLATES = [
     "Quels sont les montants confidentiels de {a} ?",
 ]
 FOLLOW_UPS = ["Et pour {a} ?", "Qui l'a signé ?", "Et son budget ?"]
-
-
-@pytest.fixture(scope="module")
-def mixed_store(tmp_path_factory, embeddings):
-    root = tmp_path_factory.mktemp("access")
-    folder = root / "docs"
-    folder.mkdir()
-    for path in CORPUS.iterdir():
-        (folder / path.name).write_bytes(path.read_bytes())
-    for name, text in INTERNAL.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    manifest = root / "manifest.csv"
-    with MANIFEST.open(encoding="utf-8") as source, manifest.open("w", encoding="utf-8", newline="") as out:
-        rows = list(csv.DictReader(source))
-        writer = csv.DictWriter(out, [*rows[0], "visibility"])
-        writer.writeheader()
-        writer.writerows(rows)  # no visibility: public by default
-        for name in ("note-interne-dieppe.md", "compte-rendu-confidentiel.txt"):
-            writer.writerow({"file": name, "visibility": "internal", "publisher": "ARS Normandie"})
-    settings = make_settings(root / "data")
-    report = Ingestor(settings, embeddings).run([folder], manifest=manifest)
-    assert report.failed == [] and len(report.added) == 8
-    return settings
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +118,27 @@ def test_public_role_never_sees_internal_documents(assistant, sample_store):
     assert leaked == []
     assert differing == []
     assert internal_for_ars >= 10
+
+
+@pytest.mark.parametrize("role", ["public", "ars"])
+def test_filtering_in_chroma_or_in_the_retriever_finds_the_same_chunks(assistant, role, monkeypatch):
+    """The dense search filters itself when few chunks are hidden (retrieval.OVERFETCH_MAX), in
+    Chroma otherwise: the two paths return the same passages (here every store is small, so the
+    Chroma path is forced)."""
+    visibility = ("public",) if role == "public" else None
+    searches = [(question, Filters(**{**(vars(filters) if filters else {}), "visibility": visibility}))
+                for question, _, filters, _ in random_questions(random.Random(SEED))[:200]]
+    retriever = assistant.retriever
+
+    def found() -> list[list[tuple[str, float]]]:
+        return [[(p.id, round(p.score, 9)) for p in retriever.search(question, filters)]
+                for question, filters in searches]
+
+    by_retriever = found()
+    monkeypatch.setattr(retrieval, "OVERFETCH_MAX", -1)
+    by_chroma = found()
+    assert by_retriever == by_chroma
+    assert sum(map(len, by_chroma)) > len(searches)  # the searches found passages
 
 
 def test_secret_fact_is_answered_for_ars_only(assistant):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -178,21 +179,26 @@ def test_upload_of_a_good_and_a_bad_file(tmp_path, monkeypatch):
         "par la commune et l'ARS Normandie.\n\nSon comité de pilotage se réunit trois fois par an.\n"
     ).encode()
     bad = (CORPUS_BAD / "not-a-pdf.pdf").read_bytes()
-    at.get("file_uploader")[0].set_value(
-        [("testville.md", good, "text/markdown"), ("not-a-pdf.pdf", bad, "application/pdf")]
-    )
+    hostile = (CORPUS_BAD / "injection.md").read_bytes()  # orders to an AI: indexed, kept out of answers
+    at.get("file_uploader")[0].set_value([
+        ("testville.md", good, "text/markdown"),
+        ("not-a-pdf.pdf", bad, "application/pdf"),
+        ("consignes.md", hostile, "text/markdown"),
+    ])
     next(b for b in at.button if b.label == "Indexer").click().run()
     assert not at.exception, at.exception
 
-    assert "1 fichier indexé" in text_of(at.success)
+    assert "2 fichiers indexés" in text_of(at.success)
     refused = text_of(at.error)
     assert "not-a-pdf.pdf refusé :" in refused and len(refused) > len("not-a-pdf.pdf refusé : ") + 5
+    assert re.search(r"consignes\.md : \d+ extraits? écartés? : consignes adressées à une IA", text_of(at.warning))
     report = at.dataframe[-1].value
     assert set(report["Résultat"]) == {"Ajouté", "Refusé"}
+    assert "écarté" in report.set_index("Fichier").loc["consignes.md", "Détail"]
     assert (data_dir / "uploads" / "testville.md").is_file()
     assert not (data_dir / "uploads" / "not-a-pdf.pdf").exists()  # refused files are not kept
     table = at.dataframe[0].value
-    assert list(table["Fichier"]) == ["testville.md"]
+    assert sorted(table["Fichier"]) == ["consignes.md", "testville.md"]
 
     at.switch_page("assistant/ui/pages/chat.py").run()
     ask(at, "Combien de fois par an se réunit le comité de pilotage du CLS de Testville ?")

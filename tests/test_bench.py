@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.synthetic import generate_corpus, synthetic_chunk_texts
 
-from bench.synthetic import generate_corpus, synthetic_chunk_texts  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def pdf_texts(path: Path) -> list[str]:
@@ -54,8 +52,7 @@ def test_generator_is_deterministic_for_a_seed(tmp_path):
 def test_generator_cli(tmp_path):
     out = tmp_path / "out"
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "synthetic.py"), str(out), "--contracts", "2",
-         "--pages", "3"],
+        [sys.executable, "-m", "bench.synthetic", str(out), "--contracts", "2", "--pages", "3"],
         check=True, capture_output=True, cwd=ROOT,
     )
     paths = sorted(out.glob("*.pdf"))
@@ -74,8 +71,7 @@ def test_synthetic_chunk_texts():
 def test_ingest_benchmark_runs_end_to_end(tmp_path):
     out = tmp_path / "ingest.json"
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ingest.py"), "--contracts", "1", "--pages", "2",
-         "--out", str(out)],
+        [sys.executable, "-m", "bench.ingest", "--contracts", "1", "--pages", "2", "--out", str(out)],
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,10 +18,9 @@ KEYS = {
 
 def test_query_benchmark_runs_and_writes_json(tmp_path):
     out = tmp_path / "query.json"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     completed = subprocess.run(
-        [sys.executable, "bench/query.py", "--sizes", "300", "--questions-per-size", "5", "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [sys.executable, "-m", "bench.query", "--sizes", "300", "--questions-per-size", "5", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "| chunks |" in completed.stdout

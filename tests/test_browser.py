@@ -8,33 +8,16 @@ Skipped only where Chromium is absent outside CI; in CI `.ci/run` installs it, s
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import Ingestor
-from tests.conftest import CORPUS, CORPUS_BAD, MANIFEST, ROOT, make_settings
+from tests.conftest import CORPUS, CORPUS_BAD, MANIFEST, make_settings
+from tests.live_app import chromium, require_chromium, streamlit
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-IN_CI = bool(os.environ.get("CI"))
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip("Chromium absent (/usr/bin/chromium) hors CI", allow_module_level=True)
-
-if not IN_CI:
-    pytest.importorskip("playwright", reason="paquet playwright absent hors CI")
-from playwright.sync_api import Page, sync_playwright  # noqa: E402  (after the skip decision)
+require_chromium()
+from playwright.sync_api import Page  # noqa: E402  (after the skip decision)
 
 # Records, in the page, when Enter is pressed in the chat box, when the new answer first shows
 # text and when its footer (drawn after the checked answer and its sources) appears.
@@ -58,77 +41,38 @@ TIMING_PROBE = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, embeddings):
-    """The sample corpus plus the hostile Markdown file, in a store of this module's own."""
+    """The sample corpus plus a document full of markup, in a store of this module's own.
+
+    The markup is the payload of ../shared/corpus-bad/injection.md without its orders to an AI
+    (a chunk giving orders to a model is quarantined at ingestion, so it would never be shown)."""
     settings = make_settings(tmp_path_factory.mktemp("browser") / "data")
     ingestor = Ingestor(settings, embeddings)
     ingestor.run([CORPUS], manifest=MANIFEST)
     hostile = tmp_path_factory.mktemp("hostile")
-    shutil.copy(CORPUS_BAD / "injection.md", hostile / "injection.md")
+    markup = next(line for line in (CORPUS_BAD / "injection.md").read_text().splitlines() if "<script>" in line)
+    (hostile / "balisage.md").write_text(
+        f"# Comité de pilotage de Testville\n\n{markup} [lien](javascript:alert(2))\n\n"
+        "Le comité de pilotage du CLS fictif de Testville se réunit deux fois par an.\n",
+        encoding="utf-8",
+    )
     report = ingestor.run([hostile])
-    assert report.added == ["injection.md"], report.to_dict()
+    assert report.added == ["balisage.md"], report.to_dict()
     return settings
 
 
 @pytest.fixture(scope="module")
 def server(store, tmp_path_factory):
-    port = free_port()
-    env = {**os.environ, "CLS_DATA_DIR": str(store.data_dir), "CLS_LLM": "extractive", "HF_HUB_OFFLINE": "1"}
-    env.pop("CLS_CHROMA_URL", None)
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}")
-                time.sleep(0.3)
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit(log, {"CLS_DATA_DIR": str(store.data_dir)}) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail("CI must have Chromium: .ci/run installs the Debian package")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 1600},
-            locale="fr-FR",
-        )
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
-        context.close()
 
 
 @pytest.fixture

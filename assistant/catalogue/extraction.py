@@ -7,6 +7,9 @@ CLS; a regional document (ARS) has no focus until a sentence names a CLS's terri
 Communauté de communes des Villes sœurs a signé un contrat local de santé… »), and facts read
 without a focus are dropped. A heading whose section names another territory moves the focus
 before the heading is read. Counts of CLS stated by the documents are noted whatever the focus.
+
+Chunks that give orders to an AI model are not read at all (quarantined at ingestion, or caught
+by the detector in a store ingested before the mark): a fake chat turn must not become a record.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from assistant.catalogue.names import (
     strip_article,
     territory_key,
 )
+from assistant.engines.injection import addresses_a_model, quarantined
 from assistant.french import NUMBER_WORDS, fold
 from assistant.sentences import Sentence, split_sentences
 
@@ -42,6 +46,8 @@ class StoredChunk:
 def extract(chunks: Iterable[StoredChunk]) -> Extraction:
     by_document: dict[str, list[StoredChunk]] = {}
     for chunk in chunks:
+        if quarantined(chunk.metadata) or addresses_a_model(chunk.text):
+            continue
         by_document.setdefault(chunk.metadata.get("doc_id") or chunk.id.rsplit(":", 1)[0], []).append(chunk)
     facts: list[DocumentFacts] = []
     counts: list[StatedCount] = []

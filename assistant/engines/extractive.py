@@ -3,7 +3,8 @@
 It scores every sentence of the retrieved passages against the question (weighted term overlap,
 the heading and title it sits under, what kind of answer the question wants), keeps the best few,
 takes a list along with the sentence that announces it, and puts the newest source first when the
-question is about the present, quoting an older differing figure with its date.
+question is about the present, quoting an older differing figure with its date. A passage that
+gives orders to an AI model (engines/injection.py) is never quoted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.dates import french_date
+from assistant.engines.injection import trusted
 from assistant.french import expanded_terms
 from assistant.passages import Citation, Draft, Passage
 from assistant.question import QuestionProfile, counts_in, profile
@@ -75,6 +77,9 @@ class ExtractiveEngine:
         return _compose(chosen, older, contradiction, audience)
 
     def score_units(self, question: QuestionProfile, passages: list[Passage]) -> list[Unit]:
+        """Every sentence of the passages, scored; passages addressing an AI model are left out
+        (engines/injection.py), so they are neither quoted nor counted as support."""
+        passages = trusted(passages)
         weights = {term: self._idf(term) for term in question.terms}
         total = sum(weights.values()) or 1.0
         units = []

@@ -7,6 +7,9 @@ Streaming and the final draft share one generation. `stream()` returns a `Genera
 of text pieces that keeps the full text. Once a chat has shown the pieces, `generation.draft()` (or
 `engine.finish(question, passages, audience)`, which finds the latest generation for those inputs)
 checks that same text without calling the model again.
+
+Passages that give orders to an AI model (engines/injection.py) are dropped before anything else:
+the model never reads them, and neither the checker nor the fallback can cite them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.engines.base import AnswerEngine
 from assistant.engines.checking import check_draft
+from assistant.engines.injection import trusted
 from assistant.passages import Draft, Passage
 from assistant.prompts import system_prompt, user_prompt
 
@@ -88,13 +92,16 @@ class GenerativeEngine:
         self._lock = threading.Lock()
 
     def messages(self, question: str, passages: list[Passage], audience: str = "") -> list[BaseMessage]:
-        """System rules, then the fenced passages (only the first `max_passages`) and the question."""
+        """System rules, then the fenced passages (the first `max_passages` that address no model)
+        and the question."""
+        passages = trusted(passages)
         return [
             SystemMessage(system_prompt()),
             HumanMessage(user_prompt(question, passages[: self.max_passages], audience)),
         ]
 
     def stream(self, question: str, passages: list[Passage], audience: str = "") -> Generation:
+        passages = trusted(passages)
         generation = Generation(self, question, passages, audience)
         with self._lock:
             self._recent[_key(question, passages, audience)] = generation
@@ -104,11 +111,13 @@ class GenerativeEngine:
 
     def finish(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
         """The checked draft of the latest `stream()` for these inputs; a fresh `draft()` if none."""
+        passages = trusted(passages)
         with self._lock:
             generation = self._recent.pop(_key(question, passages, audience), None)
         return generation.draft() if generation else self.draft(question, passages, audience)
 
     def draft(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
+        passages = trusted(passages)
         if not passages:
             return self.fallback.draft(question, passages, audience)
         try:

@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.catalogue import catalogue_records
 from assistant.catalogue.model import Cited, ContractRecord
 from assistant.glossary import glossary_entries
-from assistant.ui import resources
+from assistant.ui import login, resources
 from assistant.ui.markdown import escape
 
 FIELDS = (
@@ -22,7 +22,7 @@ FIELDS = (
 def render() -> None:
     st.title("Catalogue des CLS")
     st.caption("Chaque valeur est extraite d'un document indexé et citée (fichier, page, citation exacte).")
-    records = catalogue_records(resources.settings())
+    records = catalogue_records(resources.settings(), role=login.role())
     if not records:
         st.info("Aucun contrat local de santé n'a été repéré dans les documents indexés.")
         return

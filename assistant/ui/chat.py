@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.answering import QuestionError
 from assistant.passages import Answer
 from assistant.retrieval import Filters
-from assistant.ui import export, labels, resources, session, sidebar, sources
+from assistant.ui import export, labels, login, resources, session, sidebar, sources
 from assistant.ui.audiences import AUDIENCES
 from assistant.ui.markdown import answer_markdown, escape
 
@@ -20,7 +20,7 @@ REFRESH_S = 0.04
 
 
 def render() -> None:
-    rows = resources.documents()
+    rows = resources.documents(login.role())
     audience = sidebar.audience()
     restart_slot = st.sidebar.empty()
     filters = sidebar.filters(rows)
@@ -85,7 +85,9 @@ def ask(question: str, filters: Filters, audience: str) -> None:
         started = time.perf_counter()
         try:
             with st.spinner("Recherche dans les documents…"):
-                stream = resources.assistant().stream(question, filters, session.history(), audience)
+                stream = resources.assistant().stream(
+                    question, filters, session.history(), audience, role=login.role()
+                )
         except QuestionError as error:
             st.warning(str(error), icon=":material/edit_note:")
             return

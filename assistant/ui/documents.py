@@ -6,23 +6,29 @@ from datetime import date
 
 import streamlit as st
 
+from assistant.access import PUBLIC
+from assistant.accounts import STAFF
 from assistant.config import ConfigError
 from assistant.store import StoreError
-from assistant.ui import labels, resources, upload
+from assistant.ui import labels, login, resources, session, upload
 from assistant.ui.markdown import escape
 from ingest.documents import IngestError
+from ingest.report import quarantine_note
 
-LAST_REPORT = "last_upload_report"
+VISIBILITIES = {PUBLIC: "Public", "internal": "Interne (agents ARS)"}
 OUTCOMES = {"added": "Ajouté", "updated": "Mis à jour", "unchanged": "Déjà indexé, inchangé"}
 
 
 def render() -> None:
     st.title("Documents indexés", anchor=False)
-    rows = resources.documents()
+    rows = resources.documents(login.role())
     overview(rows)
-    upload_form()
-    if LAST_REPORT in st.session_state:
-        show_report(st.session_state[LAST_REPORT])
+    if login.may_upload():
+        upload_form()
+    else:
+        st.info("L'ajout de documents est réservé aux agents ARS connectés.", icon=":material/lock:")
+    if session.UPLOAD_REPORT in st.session_state:
+        show_report(st.session_state[session.UPLOAD_REPORT])
 
 
 def overview(rows: list[dict]) -> None:
@@ -32,6 +38,7 @@ def overview(rows: list[dict]) -> None:
         st.metric("Extraits indexés", sum(row["chunks"] for row in rows), border=True)
         st.metric("Territoires", len({row["territory"] for row in rows if row["territory"]}), border=True)
         st.metric("Publication la plus récente", labels.date_label(max(dates)) if dates else "—", border=True)
+    staff = login.role() == STAFF
     if not rows:
         st.info("Aucun document pour l'instant : ajoutez-en ci-dessous.", icon=":material/folder_open:")
         return
@@ -46,6 +53,7 @@ def overview(rows: list[dict]) -> None:
             "Fichier": row["file"],
             "Lien": labels.safe_url(row.get("url")),
         }
+        | ({"Visibilité": VISIBILITIES.get(row["visibility"], row["visibility"])} if staff else {})
         for row in rows
     ]
     st.dataframe(
@@ -72,8 +80,15 @@ def upload_form() -> None:
     )
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
-            "Fichiers à indexer", type=upload.ACCEPTED, accept_multiple_files=True, key="upload_files"
+            "Fichiers à indexer", type=upload.ACCEPTED, accept_multiple_files=True, key="upload_files",
+            max_upload_size=max(1, int(settings.max_file_mb)),
         )
+        visibility = PUBLIC
+        if login.role() == STAFF:
+            visibility = st.radio(
+                "Visibilité", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
+                key="upload_visibility",
+            )
         submitted = st.form_submit_button("Indexer", type="primary", icon=":material/upload:")
     if not submitted:
         return
@@ -83,13 +98,13 @@ def upload_form() -> None:
     bar = st.progress(0.0, text="Préparation de l'indexation…")
     try:
         report = upload.ingest_uploads(
-            settings, [(file.name, file.getvalue()) for file in files], upload.BarProgress(bar)
+            settings, [(file.name, file.getvalue()) for file in files], upload.BarProgress(bar), visibility
         )
     except (IngestError, StoreError, ConfigError) as error:
         st.error(f"L'indexation a échoué : {escape(str(error))}", icon=":material/error:")
         return
     resources.store_changed()
-    st.session_state[LAST_REPORT] = report.to_dict() | {
+    st.session_state[session.UPLOAD_REPORT] = report.to_dict() | {
         "files": [{"file": n, "outcome": key} for key in OUTCOMES for n in getattr(report, key)]
     }
     st.rerun()  # redraw the table and the sidebar counts with the new documents
@@ -111,7 +126,11 @@ def show_report(report: dict) -> None:
         )
     for failure in report["failed"]:
         st.error(f"{escape(failure['file'])} refusé : {escape(failure['reason'])}", icon=":material/block:")
-    rows = [{"Fichier": f["file"], "Résultat": OUTCOMES[f["outcome"]], "Détail": ""} for f in report["files"]]
+    kept_out = {q["file"]: quarantine_note(q["chunks"]) for q in report.get("quarantined", [])}
+    for file, note in kept_out.items():
+        st.warning(f"{escape(file)} : {note} (jamais cités dans les réponses).", icon=":material/shield:")
+    rows = [{"Fichier": f["file"], "Résultat": OUTCOMES[f["outcome"]], "Détail": kept_out.get(f["file"], "")}
+            for f in report["files"]]
     rows += [{"Fichier": d["file"], "Résultat": "Doublon", "Détail": f"même contenu que {d['duplicate_of']}"}
              for d in report["duplicates"]]
     rows += [{"Fichier": f["file"], "Résultat": "Refusé", "Détail": f["reason"]} for f in report["failed"]]

@@ -49,15 +49,16 @@ def assistant() -> Assistant:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _documents(key: str, count: int, generation: int, _assistant: Assistant) -> list[dict]:
-    return document_table(_assistant.retriever.collection)
+def _documents(key: str, count: int, generation: int, role: str, _assistant: Assistant) -> list[dict]:
+    return document_table(_assistant.retriever.collection, role)
 
 
-def documents() -> list[dict]:
-    """One row per stored document: metadata and chunk count."""
+def documents(role: str) -> list[dict]:
+    """One row per stored document the role may see: metadata and chunk count."""
     current = assistant()
     count = current.retriever.collection.count()
-    return _documents(config_key(settings()), count, st.session_state.get("ingest_generation", 0), current)
+    generation = st.session_state.get("ingest_generation", 0)
+    return _documents(config_key(settings()), count, generation, role, current)
 
 
 def store_changed() -> None:

@@ -17,6 +17,7 @@ from assistant.retrieval import Filters
 
 TURNS = "turns"
 PENDING = "pending_question"
+UPLOAD_REPORT = "last_upload_report"
 
 
 @dataclass
@@ -49,6 +50,12 @@ def history() -> list[tuple[str, str]]:
 def reset() -> None:
     st.session_state[TURNS] = []
     st.session_state.pop(PENDING, None)
+
+
+def forget_everything() -> None:
+    """On a change of role (sign-in, sign-out) nothing shown to the previous role may stay."""
+    reset()
+    st.session_state.pop(UPLOAD_REPORT, None)
 
 
 def ask_later(question: str) -> None:

@@ -11,11 +11,12 @@ from datetime import date
 import streamlit as st
 
 from assistant.retrieval import Filters
-from assistant.ui import labels, resources, session
+from assistant.ui import labels, login, resources, session
 from assistant.ui.audiences import AUDIENCES, DEFAULT_AUDIENCE
 
 AUDIENCE = "audience"
 TERRITORY, DOC_TYPE, DATES = "filter_territory", "filter_doc_type", "filter_dates"
+DATE_BOUNDS = "filter_date_bounds"
 KEPT = (AUDIENCE, TERRITORY, DOC_TYPE, DATES)
 
 
@@ -61,8 +62,7 @@ def filters(rows: list[dict]) -> Filters:
     dates = sorted({date.fromisoformat(row["date"][:10]) for row in rows if row["date"]})
     if len(dates) >= 2:
         low, high = dates[0], dates[-1]
-        start, end = st.session_state.get(DATES, (low, high))
-        st.session_state[DATES] = (min(max(start, low), high), max(min(end, high), low))
+        _fit_dates(low, high)
         start, end = side.slider("Publiés entre", min_value=low, max_value=high, format="DD/MM/YYYY", key=DATES)
         date_from = start.isoformat() if start > low else None
         date_to = end.isoformat() if end < high else None
@@ -75,7 +75,7 @@ def filters(rows: list[dict]) -> Filters:
 
 def backend_info() -> None:
     """Which engine answers, and how much the store holds."""
-    rows = resources.documents()
+    rows = resources.documents(login.role())
     chunks = sum(row["chunks"] for row in rows)
     side = st.sidebar
     side.divider()
@@ -84,6 +84,17 @@ def backend_info() -> None:
         f"{chunks} extrait{'s' if chunks != 1 else ''}  \n"
         f":material/memory: **Moteur** : {labels.engine_label(resources.settings())}"
     )
+
+
+def _fit_dates(low: date, high: date) -> None:
+    """Keep the chosen period inside the store's dates; a period left whole follows the store when
+    it grows (new documents, or a sign-in that shows internal ones) instead of hiding the new ones."""
+    start, end = st.session_state.get(DATES, (low, high))
+    old_low, old_high = st.session_state.get(DATE_BOUNDS, (start, end))
+    start = low if start <= old_low else start
+    end = high if end >= old_high else end
+    st.session_state[DATES] = (min(max(start, low), high), max(min(end, high), low))
+    st.session_state[DATE_BOUNDS] = (low, high)
 
 
 def _select(side, label: str, key: str, options: list[str], everything: str, show) -> str | None:
@@ -97,5 +108,5 @@ def _select(side, label: str, key: str, options: list[str], everything: str, sho
 
 
 def _clear_filters() -> None:
-    for key in (TERRITORY, DOC_TYPE, DATES):
+    for key in (TERRITORY, DOC_TYPE, DATES, DATE_BOUNDS):
         st.session_state.pop(key, None)

@@ -2,22 +2,27 @@
 
 Keeping the files there lets the sources panel offer the original for download later. A refused
 file is not kept (or the version already indexed under that name is put back), so it is not
-reported again by the next upload.
+reported again by the next upload. A file over CLS_MAX_FILE_MB is refused before being written
+(the uploader already refuses it in the browser; this is the check that cannot be bypassed).
 """
 
 from __future__ import annotations
 
+import csv
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from assistant.access import PUBLIC
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.ui.markdown import escape
+from ingest.discovery import MANIFEST_NAME
+from ingest.documents import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import Ingestor
+from ingest.pipeline import KEPT_NOTE, Ingestor, check_file_size
 from ingest.report import IngestReport, ProgressListener
 
 ACCEPTED = sorted(suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES)
@@ -82,21 +87,38 @@ class Saved:
     """The file of the same name that was there before (put back if the new one is refused)."""
 
 
-def ingest_uploads(settings: Settings, files: list[tuple[str, bytes]], progress: ProgressListener) -> IngestReport:
-    """Save the files, ingest the uploads folder, and return the report of these files only."""
+def ingest_uploads(
+    settings: Settings, files: list[tuple[str, bytes]], progress: ProgressListener, visibility: str = PUBLIC
+) -> IngestReport:
+    """Save the files, ingest the uploads folder, and return the report of these files only.
+
+    `visibility` (`public` or `internal`) goes to the folder's manifest, as a manifest column
+    would for the command line: changing it later re-indexes the file with the new one."""
     folder = uploads_folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
     saved: dict[str, Saved] = {}
+    too_large: list[dict[str, str]] = []
     with ingest_lock():
         for name, data in files:
             name = clean_name(name)
             path = folder / name
+            try:
+                check_file_size(len(data), settings.max_file_mb)
+            except IngestError as error:
+                kept = KEPT_NOTE if path.exists() else ""  # only accepted files stay in the folder
+                too_large.append({"file": name, "reason": f"{error}{kept}"})
+                continue
             previous = None
             if path.exists() and name not in saved:
                 previous = path.with_name(f".{name}.previous")
                 path.replace(previous)
             path.write_bytes(data)
             saved[name] = Saved(name, path, previous or (saved[name].previous if name in saved else None))
+        if not saved:
+            return IngestReport(failed=too_large)
+        before = read_visibilities(folder)
+        chosen = before | dict.fromkeys(saved, visibility)
+        write_visibilities(folder, chosen)
         try:
             ingestor = Ingestor(settings, get_embeddings(settings.embeddings), progress)
             report = ingestor.run([folder])
@@ -104,8 +126,11 @@ def ingest_uploads(settings: Settings, files: list[tuple[str, bytes]], progress:
             for item in saved.values():  # nothing was decided: put every file back as it was
                 if item.previous:
                     item.previous.replace(item.path)
+            write_visibilities(folder, before)
             raise
         refused = {failure["file"] for failure in report.failed}
+        kept = {name: value for name, value in chosen.items() if name not in refused}
+        write_visibilities(folder, kept | {name: before[name] for name in refused if name in before})
         for item in saved.values():
             if item.name in refused:
                 if item.previous:
@@ -114,7 +139,26 @@ def ingest_uploads(settings: Settings, files: list[tuple[str, bytes]], progress:
                     item.path.unlink(missing_ok=True)
             elif item.previous:
                 item.previous.unlink(missing_ok=True)
-    return only(report, set(saved))
+    report = only(report, set(saved))
+    report.failed = too_large + report.failed
+    return report
+
+
+def read_visibilities(folder: Path) -> dict[str, str]:
+    """The visibility of each uploaded file, from the folder's manifest."""
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as source:
+        return {row["file"]: row["visibility"] for row in csv.DictReader(source)}
+
+
+def write_visibilities(folder: Path, visibilities: dict[str, str]) -> None:
+    path = folder / MANIFEST_NAME
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["file", "visibility"])
+        writer.writerows(sorted(visibilities.items()))
 
 
 def only(report: IngestReport, names: set[str]) -> IngestReport:
@@ -126,4 +170,5 @@ def only(report: IngestReport, names: set[str]) -> IngestReport:
         duplicates=[d for d in report.duplicates if d["file"] in names],
         failed=[f for f in report.failed if f["file"] in names],
         chunks=report.chunks,
+        quarantined=[q for q in report.quarantined if q["file"] in names],
     )

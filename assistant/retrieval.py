@@ -14,14 +14,17 @@ and no term weight, so an answer is the same as if their documents were not in t
 ingested before the mark have no such chunk (`$ne` matches chunks without the key).
 
 Chroma checks a `where` against the metadata of every chunk, which dominates a question at 100k
-chunks. So when few chunks are hidden from a question (no internal document, no filter chosen),
-the dense search asks Chroma for that many more neighbours, unfiltered, and drops the hidden ones
-itself, from the mirror's metadata: the same chunks, a fraction of the cost. An id the mirror does
-not know is dropped too, so a chunk is never returned on the strength of metadata not checked.
+chunks. So unless a question's filters hide most of the store, the dense search asks Chroma for
+more neighbours, unfiltered, and drops the hidden ones itself, from the mirror's metadata: as many
+more as there are hidden chunks when they are few (the result is then sure to be complete), else
+twice as many as the visible share should need, and the filtered query only if that fell short. Either way
+the nearest visible chunks, at a fraction of the cost. An id the mirror does not know is dropped
+too, so a chunk is never returned on the strength of metadata not checked.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -45,7 +48,8 @@ WEIGHTS_VISIBILITY = ("public",)
 """Term weights (idf) for the answer engine come from public chunks only (see module docstring)."""
 NOT_QUARANTINED = {QUARANTINE_KEY: {"$ne": True}}
 OVERFETCH_MAX = 1000
-"""Up to this many hidden chunks, the dense search over-fetches and filters itself (see above)."""
+"""The most neighbours the dense search asks for unfiltered before it lets Chroma filter (see above)."""
+OVERFETCH_FACTOR = 2.0
 HIDDEN_COUNTS_KEPT = 256
 
 
@@ -275,16 +279,24 @@ class Retriever:
     def _dense(self, query: str, filters: Filters, mirror: ChunkMirror) -> dict[int, float]:
         """Chunk position → cosine similarity, best first."""
         hidden = mirror.hidden(filters)
-        wanted = min(CANDIDATES, mirror.count - hidden)
+        visible = mirror.count - hidden
+        wanted = min(CANDIDATES, visible)
         if wanted <= 0:
             return {}
-        overfetch = hidden <= OVERFETCH_MAX
-        found = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
-            n_results=min(wanted + hidden, mirror.count) if overfetch else wanted,
-            where=None if overfetch else searchable_where(filters),
-            include=["distances"],
-        )
+        vector = self.embeddings.embed_query(query)
+        enough = wanted + hidden  # sure to hold `wanted` visible chunks
+        fetched = min(enough, mirror.count, math.ceil(OVERFETCH_FACTOR * wanted * mirror.count / visible))
+        if fetched <= OVERFETCH_MAX:
+            ranking = self._nearest(vector, fetched, None, wanted, filters, mirror)
+            if len(ranking) == wanted or fetched >= min(enough, mirror.count):
+                return ranking
+        return self._nearest(vector, wanted, searchable_where(filters), wanted, filters, mirror)
+
+    def _nearest(
+        self, vector: list[float], fetched: int, where: dict | None, wanted: int, filters: Filters, mirror: ChunkMirror
+    ) -> dict[int, float]:
+        """The `wanted` nearest searchable chunks among the `fetched` nearest that pass `where`."""
+        found = self.collection.query(query_embeddings=[vector], n_results=fetched, where=where, include=["distances"])
         ranking: dict[int, float] = {}
         for chunk_id, distance in zip(found["ids"][0], found["distances"][0]):
             i = mirror.position.get(chunk_id)

@@ -1,7 +1,8 @@
 """Load benchmark: questions/s, latency and memory under concurrent questions, embedded store vs
 Chroma server, as the store grows.
 
-    python -m bench.load [--sizes 1000,10000,100000] [--threads 1,8] [--questions 200] [--out FILE]
+    python -m bench.load [--sizes 1000,10000,100000] [--threads 1,8] [--questions 200]
+                         [--internal-share 0.1] [--baseline] [--out FILE]
 
 Every (store mode, size) case runs in a child process of its own (`python -m bench.load --case`),
 so its memory figures are its own, not what an earlier and larger case left in the allocator. A case:
@@ -18,6 +19,11 @@ so its memory figures are its own, not what an earlier and larger case left in t
 4. reads the RSS of the client process and, in server mode, of the server process from
    /proc/<pid>/status: VmRSS (now) and VmHWM (peak), the peak being reset before each measurement
    (/proc/<pid>/clear_refs) so that it is the questions' peak, not the insertion's.
+Questions are asked in the public role; `--internal-share` marks that share of the synthetic
+documents internal, so that the role hides more chunks than the retriever filters itself
+(assistant/retrieval.py, OVERFETCH_MAX) and Chroma applies the filter. `--baseline` measures each
+case a second time with Chroma filtering every question (OVERFETCH_MAX = -1, what the retriever did
+before it filtered itself), on the same store in the same process.
 Growth is each figure divided by the same figure at the smallest size, measured in the same run.
 Prints a Markdown table and writes JSON (default bench/results/load.json, git-ignored).
 """
@@ -25,16 +31,20 @@ Prints a Markdown table and writes JSON (default bench/results/load.json, git-ig
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from assistant import retrieval
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.service import load_assistant
@@ -50,6 +60,34 @@ DEFAULT_THREADS = "1,8"
 DEFAULT_QUESTIONS = 200
 MODES = ("embedded", "server")
 WARM_UP = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Workload:
+    """What every case measures: the same for all (mode, size) cases of a run."""
+
+    threads: list[int]
+    questions: int
+    seed: int = 0
+    internal_share: float = 0.0
+    baseline: bool = False
+
+    def as_args(self) -> list[str]:
+        """The command-line options that give this workload to a child process."""
+        return ["--threads", ",".join(map(str, self.threads)), "--questions", str(self.questions),
+                "--seed", str(self.seed), "--internal-share", str(self.internal_share),
+                *(["--baseline"] if self.baseline else [])]
+
+
+@contextmanager
+def chroma_filters_every_question() -> Iterator[None]:
+    """The retriever as it was before it filtered itself: a `where` sent with every question."""
+    kept = retrieval.OVERFETCH_MAX
+    retrieval.OVERFETCH_MAX = -1
+    try:
+        yield
+    finally:
+        retrieval.OVERFETCH_MAX = kept
 # --- One case, in a child process -------------------------------------------------------------
 
 
@@ -97,7 +135,7 @@ def measure(assistant, questions: list[str], threads: int, total: int, server_pi
     return run
 
 
-def run_case(mode: str, size: int, threads: list[int], total: int, seed: int) -> dict:
+def run_case(mode: str, size: int, workload: Workload) -> dict:
     """Fills one store of `size` chunks in `mode`, then measures every number of threads on it."""
     loadavg_start = loadavg()
     start = time.perf_counter()
@@ -110,7 +148,7 @@ def run_case(mode: str, size: int, threads: list[int], total: int, seed: int) ->
             settings = Settings(data_dir=Path(tmp) / "data", chroma_url=server.url if server else None,
                                 llm="extractive", reranker="")
             collection = open_collection(chroma_client(settings), settings, embeddings)
-            generate_seconds, insert_seconds = fill_collection(collection, size, dim, seed)
+            generate_seconds, insert_seconds = fill_collection(collection, size, dim, workload.seed, workload.internal_share)
             chunks = collection.count()
             del collection
             gc.collect()
@@ -124,7 +162,13 @@ def run_case(mode: str, size: int, threads: list[int], total: int, seed: int) ->
             log(f"{mode}, {size} chunks: first question (BM25 mirror) in {first_question_seconds:.2f} s")
             for question in QUESTIONS[1:1 + WARM_UP]:
                 assistant.ask(question)
-            runs = [measure(assistant, QUESTIONS, n, total, server_pid) for n in threads]
+            runs = [measure(assistant, QUESTIONS, n, workload.questions, server_pid) for n in workload.threads]
+            baseline_runs = []
+            if workload.baseline:
+                log("  baseline: Chroma filters every question")
+                with chroma_filters_every_question():
+                    baseline_runs = [measure(assistant, QUESTIONS, n, workload.questions, server_pid)
+                                     for n in workload.threads]
         finally:
             if server:
                 server.stop()
@@ -139,6 +183,7 @@ def run_case(mode: str, size: int, threads: list[int], total: int, seed: int) ->
         "first_question_seconds": round(first_question_seconds, 3),
         "after_fill": after_fill,
         "runs": runs,
+        "baseline_runs": baseline_runs,
         "loadavg_start": loadavg_start,
         "loadavg_end": loadavg(),
     }
@@ -147,14 +192,12 @@ def run_case(mode: str, size: int, threads: list[int], total: int, seed: int) ->
 # --- The whole benchmark ----------------------------------------------------------------------
 
 
-def case_in_child(mode: str, size: int, threads: list[int], total: int, seed: int) -> dict:
+def case_in_child(mode: str, size: int, workload: Workload) -> dict:
     """`run_case` in a fresh process (see module docstring); its log goes to our stderr."""
     with tempfile.TemporaryDirectory(prefix="cls-bench-load-case-") as tmp:
         out = Path(tmp) / "case.json"
         subprocess.run(
-            [sys.executable, "-m", "bench.load", "--case", f"{mode}:{size}",
-             "--threads", ",".join(map(str, threads)), "--questions", str(total), "--seed", str(seed),
-             "--out", str(out)],
+            [sys.executable, "-m", "bench.load", "--case", f"{mode}:{size}", *workload.as_args(), "--out", str(out)],
             cwd=ROOT, check=True, stdout=sys.stderr,
         )
         return json.loads(out.read_text(encoding="utf-8"))
@@ -185,14 +228,14 @@ def code_version() -> dict | None:
         return None
 
 
-def run(sizes: list[int], modes: list[str], threads: list[int], total: int, seed: int = 0) -> dict:
+def run(sizes: list[int], modes: list[str], workload: Workload) -> dict:
     loadavg_start = loadavg()
     start = time.perf_counter()
     cases = []
     for size in sorted(sizes):
         for mode in modes:
             log(f"--- {mode}, {size} chunks")
-            cases.append(case_in_child(mode, size, threads, total, seed))
+            cases.append(case_in_child(mode, size, workload))
     add_growth(cases)
     return {
         "benchmark": "load",
@@ -202,10 +245,12 @@ def run(sizes: list[int], modes: list[str], threads: list[int], total: int, seed
         "config": {
             "sizes": sorted(sizes),
             "modes": modes,
-            "threads": threads,
-            "questions_per_run": total,
+            "threads": workload.threads,
+            "questions_per_run": workload.questions,
             "distinct_questions": len(QUESTIONS),
-            "seed": seed,
+            "seed": workload.seed,
+            "internal_share": workload.internal_share,
+            "baseline": "Chroma filters every question (OVERFETCH_MAX = -1)" if workload.baseline else None,
             "model": cases[0]["model"],
             "engine": "extractive",
             "vectors": "synthetic (bench/query.py): texts not embedded, queries embedded for real",
@@ -254,6 +299,17 @@ def markdown(result: dict) -> str:
                 f"{_size(r['client_peak_mb'])} / {_size(r['client_rss_mb'])} | {server} | "
                 f"{', '.join(_growth(g[key]) for key in GROWTH_SHOWN)} |"
             )
+    if any(case["baseline_runs"] for case in result["cases"]):
+        lines += ["", "| chunks | store | threads | questions/s: ours / Chroma filters every question | "
+                      "p95: ours / baseline | ours ÷ baseline: q/s, p95 |", "|---:|---|---:|---:|---:|---|"]
+        for case in result["cases"]:
+            for r, b in zip(case["runs"], case["baseline_runs"]):
+                lines.append(
+                    f"| {case['chunks']:,} | {case['mode']} | {r['threads']} | "
+                    f"{r['questions_per_s']:.1f} / {b['questions_per_s']:.1f} | "
+                    f"{r['p95_ms']:.0f} / {b['p95_ms']:.0f} ms | "
+                    f"×{r['questions_per_s'] / b['questions_per_s']:.2g}, ×{r['p95_ms'] / b['p95_ms']:.2g} |"
+                )
     lines += [
         "",
         ("| chunks | store | insertion | first question (BM25 mirror) | client RSS after insertion | "
@@ -283,7 +339,11 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"questions mesurées par nombre de threads ({DEFAULT_QUESTIONS})")
     parser.add_argument("--modes", default=",".join(MODES), help=f"modes du store ({','.join(MODES)})")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--internal-share", type=float, default=0.0,
+                        help="part des documents marqués internes, cachés au rôle public des questions (0)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"fichier JSON ({DEFAULT_OUT})")
+    parser.add_argument("--baseline", action="store_true",
+                        help="mesure aussi chaque cas avec le filtre appliqué par Chroma à chaque question")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # MODE:SIZE, one case in this process
     args = parser.parse_args(argv)
     try:
@@ -293,14 +353,17 @@ def main(argv: list[str] | None = None) -> int:
     modes = [m for m in args.modes.split(",") if m.strip()]
     if not sizes or min(sizes) < 1 or not threads or min(threads) < 1 or args.questions < 1:
         parser.error("--sizes >= 1 chunk, --threads >= 1, --questions >= 1")
+    if not 0 <= args.internal_share < 1:
+        parser.error("--internal-share : entre 0 et 1 (exclu)")
     if not modes or set(modes) - set(MODES):
         parser.error(f"--modes : parmi {', '.join(MODES)}")
 
+    workload = Workload(threads, args.questions, args.seed, args.internal_share, args.baseline)
     if args.case:
         mode, size = args.case.split(":")
-        result = run_case(mode, int(size), threads, args.questions, args.seed)
+        result = run_case(mode, int(size), workload)
     else:
-        result = run(sizes, modes, threads, args.questions, args.seed)
+        result = run(sizes, modes, workload)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.case:

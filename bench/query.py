@@ -120,8 +120,9 @@ def synthetic_vectors(n: int, dim: int, seed: int) -> np.ndarray:
     return vectors.astype(np.float32)
 
 
-def synthetic_metadatas(texts: list[str], seed: int) -> list[dict]:
-    """Metadata with the pipeline's keys: one document per CHUNKS_PER_DOC consecutive passages."""
+def synthetic_metadatas(texts: list[str], seed: int, internal_share: float = 0.0) -> list[dict]:
+    """Metadata with the pipeline's keys: one document per CHUNKS_PER_DOC consecutive passages, of
+    which about `internal_share` are internal (hidden from the public role)."""
     rng = random.Random(f"cls-query-meta:{seed}")
     metadatas, doc_meta = [], {}
     for i, text in enumerate(texts):
@@ -139,7 +140,7 @@ def synthetic_metadatas(texts: list[str], seed: int) -> list[dict]:
                 "doc_type": rng.choice(["contrat", "avenant", "diagnostic", "bilan"]),
                 "territory": territory,
                 "url": f"https://exemple.invalid/cls/{doc:06d}",
-                "visibility": "public",
+                "visibility": "internal" if rng.random() < internal_share else "public",
             }
         section = text.split("\n", 1)[0][:200]
         metadatas.append({**doc_meta, "section": section, "chunk_index": index, "page": 1 + index // 3})
@@ -154,13 +155,13 @@ def milliseconds(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def fill_collection(collection, size: int, dim: int, seed: int) -> tuple[float, float]:
+def fill_collection(collection, size: int, dim: int, seed: int, internal_share: float = 0.0) -> tuple[float, float]:
     """Adds `size` synthetic chunks (texts, pipeline metadata, synthetic vectors: nothing is embedded),
     in batches; returns (seconds generating the data, seconds inserting it). Shared by bench/load.py."""
     start = time.perf_counter()
     texts = synthetic_chunk_texts(size, seed)
     vectors = synthetic_vectors(size, dim, seed)
-    metadatas = synthetic_metadatas(texts, seed)
+    metadatas = synthetic_metadatas(texts, seed, internal_share)
     ids = [chunk_id(m["doc_id"], m["chunk_index"]) for m in metadatas]
     generate_seconds = time.perf_counter() - start
     log(f"{size} chunks: synthetic data in {generate_seconds:.1f} s")

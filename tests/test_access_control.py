@@ -19,7 +19,6 @@ import time
 
 import pytest
 
-from assistant import retrieval
 from assistant.access import RoleError
 from assistant.answering import Assistant
 from assistant.evaluation import normalize
@@ -118,27 +117,6 @@ def test_public_role_never_sees_internal_documents(assistant, sample_store):
     assert leaked == []
     assert differing == []
     assert internal_for_ars >= 10
-
-
-@pytest.mark.parametrize("role", ["public", "ars"])
-def test_filtering_in_chroma_or_in_the_retriever_finds_the_same_chunks(assistant, role, monkeypatch):
-    """The dense search filters itself when few chunks are hidden (retrieval.OVERFETCH_MAX), in
-    Chroma otherwise: the two paths return the same passages (here every store is small, so the
-    Chroma path is forced)."""
-    visibility = ("public",) if role == "public" else None
-    searches = [(question, Filters(**{**(vars(filters) if filters else {}), "visibility": visibility}))
-                for question, _, filters, _ in random_questions(random.Random(SEED))[:200]]
-    retriever = assistant.retriever
-
-    def found() -> list[list[tuple[str, float]]]:
-        return [[(p.id, round(p.score, 9)) for p in retriever.search(question, filters)]
-                for question, filters in searches]
-
-    by_retriever = found()
-    monkeypatch.setattr(retrieval, "OVERFETCH_MAX", -1)
-    by_chroma = found()
-    assert by_retriever == by_chroma
-    assert sum(map(len, by_chroma)) > len(searches)  # the searches found passages
 
 
 def test_secret_fact_is_answered_for_ars_only(assistant):

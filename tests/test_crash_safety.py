@@ -4,7 +4,8 @@ Kills are seeded; most wait for a document to be half-written (a pending row in 
 they land mid-embedding. After the last kill the same command runs to completion, and the store
 must equal a clean ingest of the same folder: same ids, texts and metadata, no orphan chunk, no
 duplicate. Some half-written files are edited before the next run, so the chunks a kill left
-behind belong to a version that no longer exists: they must not survive as orphans.
+behind belong to a version that no longer exists: they must not survive as orphans. Both with the
+embedded store and with a Chroma server (which outlives the killed client).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-import chromadb
-from chromadb.config import Settings as ChromaSettings
+import pytest
 
+from assistant.config import Settings
+from assistant.store import chroma_client
 from ingest.pipeline import Ingestor
+from tests.chroma_server import chroma_server  # noqa: F401 (fixture)
 from tests.conftest import CORPUS, ROOT, make_settings
 
 SEED = 20240512
@@ -60,9 +63,12 @@ def corpus(folder: Path) -> Path:
     return folder
 
 
-def ingest_process(folder: Path, data: Path) -> subprocess.Popen:
-    env = {**os.environ, "CLS_DATA_DIR": str(data), "CLS_EMBED_BATCH_SIZE": "4"}
+def ingest_process(folder: Path, settings: Settings) -> subprocess.Popen:
+    env = {**os.environ, "CLS_DATA_DIR": str(settings.data_dir), "CLS_EMBED_BATCH_SIZE": "4",
+           "CLS_COLLECTION": settings.collection}
     env.pop("CLS_CHROMA_URL", None)
+    if settings.chroma_url:
+        env["CLS_CHROMA_URL"] = settings.chroma_url
     return subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--json"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -90,15 +96,15 @@ def done_rows(records: Path) -> int:
     return count_rows(records, "doc_id IS NOT NULL AND pending_doc_id IS NULL")
 
 
-def kill_at_random(folder: Path, data: Path, rng: random.Random, kill: int) -> str:
+def kill_at_random(folder: Path, settings: Settings, rng: random.Random, kill: int) -> str:
     """Runs an ingest and SIGKILLs it; returns where the kill landed ('finished' if it did not).
 
     Kill 1 lands during start-up (model loading, repair of the previous kill). The others wait
     for a document being written: on the first run any; later, once the run has completed one or
     two more documents, because a pending row left by the previous kill is not a sign of progress.
     """
-    records = data / "records.sqlite3"
-    process = ingest_process(folder, data)
+    records = settings.records_path
+    process = ingest_process(folder, settings)
     deadline = time.monotonic() + 120
     if kill == 1:
         time.sleep(rng.uniform(0.5, 3.0))
@@ -129,43 +135,47 @@ def edit_half_written(records: Path, kill: int) -> str | None:
     return path.name
 
 
-def store_content(data: Path) -> dict[str, tuple[str, dict]]:
-    client = chromadb.PersistentClient(path=str(data / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
-    stored = client.get_collection("cls").get(include=["documents", "metadatas"])
+def store_content(settings: Settings) -> dict[str, tuple[str, dict]]:
+    stored = chroma_client(settings).get_collection(settings.collection).get(include=["documents", "metadatas"])
     assert len(stored["ids"]) == len(set(stored["ids"])), "duplicate ids"
     return {i: (text, meta) for i, text, meta in zip(stored["ids"], stored["documents"], stored["metadatas"])}
 
 
-def test_sigkilled_ingest_is_repaired_by_a_rerun(tmp_path, embeddings):
+@pytest.mark.parametrize("mode", ["embedded", "server"])
+def test_sigkilled_ingest_is_repaired_by_a_rerun(mode, request, tmp_path, embeddings):
     folder = corpus(tmp_path / "docs")
-    data, rng, landings, edited = tmp_path / "killed", random.Random(SEED), [], []
+    killed = make_settings(tmp_path / "killed")
+    if mode == "server":
+        killed = killed.model_copy(update={"chroma_url": request.getfixturevalue("chroma_server").url})
+    rng, landings, edited = random.Random(SEED), [], []
     for kill in range(KILLS):
-        landings.append(kill_at_random(folder, data, rng, kill))
+        landings.append(kill_at_random(folder, killed, rng, kill))
         if landings[-1].startswith("mid-embedding") and len(edited) < 2:
-            edited += filter(None, [edit_half_written(data / "records.sqlite3", kill)])
+            edited += filter(None, [edit_half_written(killed.records_path, kill)])
     survived = sum(not landing.startswith("finished") for landing in landings)
-    print(f"\ncrash safety: {survived} SIGKILLs survived ({', '.join(landings)}); edited after a kill: {edited}")
+    print(f"\ncrash safety ({mode}): {survived} SIGKILLs survived ({', '.join(landings)}); "
+          f"edited after a kill: {edited}")
     assert survived >= KILLS - 1 and sum(landing.startswith("mid-embedding") for landing in landings) >= 2
     assert edited
 
-    final = ingest_process(folder, data)
+    final = ingest_process(folder, killed)
     out, err = final.communicate(timeout=600)
     assert final.returncode == 0, err
     assert json.loads(out)["failed"] == []
 
     clean = make_settings(tmp_path / "clean")
     Ingestor(clean, embeddings).run([folder])
-    expected = store_content(clean.data_dir)
-    actual = store_content(data)
+    expected = store_content(clean)
+    actual = store_content(killed)
     assert set(actual) == set(expected)
     assert actual == expected  # same chunk texts and metadata
 
-    with sqlite3.connect(data / "records.sqlite3") as db:
+    with sqlite3.connect(killed.records_path) as db:
         records = db.execute("SELECT doc_id, pending_doc_id, chunks FROM files").fetchall()
     assert all(pending is None for _, pending, _ in records)
     recorded = {doc_id for doc_id, _, _ in records}
     assert {meta["doc_id"] for _, meta in actual.values()} == recorded  # no orphan chunk
     assert sum(chunks for _, _, chunks in records) == len(actual)  # each chunk stored once
 
-    again = Ingestor(make_settings(data), embeddings).run([folder])
+    again = Ingestor(killed, embeddings).run([folder])
     assert (len(again.unchanged), again.chunks) == (8, 0)

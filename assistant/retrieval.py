@@ -286,11 +286,11 @@ class Retriever:
         if wanted <= 0:
             return {}
         vector = self.embeddings.embed_query(query)
-        enough = wanted + hidden  # sure to hold `wanted` visible chunks
-        fetched = min(enough, mirror.count, math.ceil(OVERFETCH_FACTOR * wanted * mirror.count / visible))
+        complete = min(wanted + hidden, mirror.count)  # sure to hold `wanted` visible chunks
+        fetched = min(complete, math.ceil(OVERFETCH_FACTOR * wanted * mirror.count / visible))
         if fetched <= OVERFETCH_MAX:
             ranking = self._nearest(vector, fetched, None, wanted, filters, mirror)
-            if len(ranking) == wanted or fetched >= min(enough, mirror.count):
+            if len(ranking) == wanted or fetched == complete:
                 return ranking
         return self._nearest(vector, wanted, searchable_where(filters), wanted, filters, mirror)
 

@@ -29,13 +29,13 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.local_server import LocalServer, QuietHandler
 
 CODE_TTL = 60
 TOKEN_TTL = 3600
@@ -55,7 +55,7 @@ class _Grant:
     expires: float
 
 
-class FakeOIDC:
+class FakeOIDC(LocalServer):
     """An OIDC provider (authorization code flow, RS256, PKCE S256) in a background thread.
 
     `user` holds the claims of whoever signs in at the next `/authorize` (kept until changed; `sub`
@@ -84,13 +84,7 @@ class FakeOIDC:
         self._grants: dict[str, _Grant] = {}
         self._access_tokens: dict[str, dict] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._server.server_address[1]
+        super().__init__(_handler(self))
 
     @property
     def issuer(self) -> str:
@@ -161,14 +155,6 @@ class FakeOIDC:
             return json.loads(_unb64(signing_input.partition(".")[2]))
         except (InvalidSignature, ValueError):  # malformed or forged: not ours
             return None
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # The endpoints: each returns (status, headers, body); `_handler` writes them.
 
@@ -274,13 +260,8 @@ class FakeOIDC:
         return 302, {"Location": _add_query(target, answer)}, b""
 
 
-def _handler(provider: FakeOIDC) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
+def _handler(provider: FakeOIDC) -> type[QuietHandler]:
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             self._answer(dict(parse_qsl(urlsplit(self.path).query)))
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.local_server import LocalServer, QuietHandler
 
 
-class FakeOpenAI:
+class FakeOpenAI(LocalServer):
     """`POST /v1/chat/completions` answering with the next scripted reply (JSON or SSE).
 
     A reply is a text, or an int HTTP status to answer with an error. Use as a context manager.
@@ -27,24 +27,14 @@ class FakeOpenAI:
         self.respond = respond
         self.replies: deque[str | int] = deque()
         self.requests: list[dict] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_handler(self))
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://127.0.0.1:{self.port}/v1"
 
     def reply(self, *replies: str | int) -> None:
         self.replies.extend(replies)
-
-    def __enter__(self) -> FakeOpenAI:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 def pieces(text: str) -> list[str]:
@@ -52,13 +42,8 @@ def pieces(text: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", text)
 
 
-def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # keep test output quiet
-            pass
-
+def _handler(fake: FakeOpenAI) -> type[QuietHandler]:
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             fake.requests.append({"path": self.path, "body": body})

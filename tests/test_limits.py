@@ -198,23 +198,17 @@ def test_over_limit_new_version_keeps_the_indexed_one(tmp_path, embeddings):
     doc_id = ingestor.records.get(str(path)).doc_id
     assert indexed
 
-    path.write_bytes(contract_pdf(6))
-    report = ingestor.run([folder])
-    assert report.failed == [{
-        "file": "contrat.pdf",
-        "reason": "trop de pages (6 pour 5 au plus, réglage CLS_MAX_PAGES)" + KEPT_NOTE,
-    }]
-    assert stored_ids(ingestor.collection) == indexed
-    assert ingestor.records.get(str(path)).doc_id == doc_id
-
-    sparse_file(path, int(1.5 * MB))
-    report = ingestor.run([folder])
-    assert report.failed == [{
-        "file": "contrat.pdf",
-        "reason": "fichier trop volumineux (1,5 Mo pour 1 Mo au plus, réglage CLS_MAX_FILE_MB)" + KEPT_NOTE,
-    }]
-    assert stored_ids(ingestor.collection) == indexed
-    assert ingestor.records.get(str(path)).doc_id == doc_id
+    over_limit = [
+        (lambda: path.write_bytes(contract_pdf(6)), "trop de pages (6 pour 5 au plus, réglage CLS_MAX_PAGES)"),
+        (lambda: sparse_file(path, int(1.5 * MB)),
+         "fichier trop volumineux (1,5 Mo pour 1 Mo au plus, réglage CLS_MAX_FILE_MB)"),
+    ]
+    for write_new_version, reason in over_limit:
+        write_new_version()
+        report = ingestor.run([folder])
+        assert report.failed == [{"file": "contrat.pdf", "reason": reason + KEPT_NOTE}]
+        assert stored_ids(ingestor.collection) == indexed
+        assert ingestor.records.get(str(path)).doc_id == doc_id
 
 
 class Recorder(ProgressListener):

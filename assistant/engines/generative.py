@@ -92,9 +92,8 @@ class GenerativeEngine:
         self._lock = threading.Lock()
 
     def messages(self, question: str, passages: list[Passage], audience: str = "") -> list[BaseMessage]:
-        """System rules, then the fenced passages (the first `max_passages` that address no model)
-        and the question."""
-        passages = trusted(passages)
+        """System rules, then the fenced passages (the first `max_passages`; `stream` and `draft`
+        have already dropped those that address a model) and the question."""
         return [
             SystemMessage(system_prompt()),
             HumanMessage(user_prompt(question, passages[: self.max_passages], audience)),

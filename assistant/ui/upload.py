@@ -22,6 +22,7 @@ from assistant.ui.markdown import escape
 from ingest.discovery import MANIFEST_NAME
 from ingest.documents import IngestError
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.manifest import read_manifest
 from ingest.pipeline import KEPT_NOTE, Ingestor, check_file_size
 from ingest.report import IngestReport, ProgressListener
 
@@ -149,8 +150,7 @@ def read_visibilities(folder: Path) -> dict[str, str]:
     path = folder / MANIFEST_NAME
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8", newline="") as source:
-        return {row["file"]: row["visibility"] for row in csv.DictReader(source)}
+    return {name: row.get("visibility", PUBLIC) for name, row in read_manifest(path).items()}
 
 
 def write_visibilities(folder: Path, visibilities: dict[str, str]) -> None:

@@ -28,7 +28,7 @@ from tests.test_login import PASSWORDS, account_file
 from tests.live_app import chromium, free_port, require_chromium, streamlit
 
 require_chromium()
-from playwright.sync_api import Page  # after the skip decision
+from playwright.sync_api import Page, expect  # after the skip decision
 
 CLAIRE = {"sub": "claire-morel", "email": "claire.morel@ars.sante.fr", "email_verified": True,
           "name": "Claire Morel", "roles": ["ars", "lecture"]}
@@ -92,7 +92,15 @@ def round_trip(page: Page, url: str, button: str) -> None:
 
 
 def sidebar(page: Page) -> str:
-    return page.locator("[data-testid='stSidebar']").inner_text()
+    """The sidebar's text once drawn down to its last line (the store's counts and the engine)."""
+    side = page.locator("[data-testid='stSidebar']")
+    side.get_by_text("Moteur").wait_for(timeout=60_000)
+    return side.inner_text()
+
+
+def sidebar_shows(page: Page, text: str) -> None:
+    """Waits for `text` in the sidebar (a run after a sign-in redraws it piece by piece)."""
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text(text, timeout=30_000)
 
 
 def answer(page: Page, question: str) -> str:
@@ -117,7 +125,8 @@ def test_password_sign_in_survives_a_reload_and_sign_out_forgets_it(mixed_store,
         page.get_by_label("Mot de passe").fill(PASSWORDS["claire"])
         page.get_by_role("button", name="Se connecter").click()
         page.get_by_text("agent ARS : documents internes visibles").wait_for(timeout=30_000)
-        assert "8 documents" in sidebar(page) and SECRET in answer(page, SECRET_QUESTION)
+        sidebar_shows(page, "8 documents")
+        assert SECRET in answer(page, SECRET_QUESTION)
 
         page.reload()  # a new session: the cookie signs Claire in again
         page.get_by_text("agent ARS : documents internes visibles").wait_for(timeout=60_000)
@@ -130,7 +139,8 @@ def test_password_sign_in_survives_a_reload_and_sign_out_forgets_it(mixed_store,
         page.reload()
         page.get_by_text("Connexion (agents ARS)").wait_for(timeout=60_000)
         page.wait_for_timeout(2000)  # time for a leftover cookie to sign in again
-        assert "Claire Morel" not in sidebar(page) and "5 documents" in sidebar(page)
+        sidebar_shows(page, "5 documents")
+        assert "Claire Morel" not in sidebar(page)
 
 
 def test_ars_sign_in_opens_internal_documents_until_sign_out(provider, start_app, page):
@@ -141,7 +151,8 @@ def test_ars_sign_in_opens_internal_documents_until_sign_out(provider, start_app
     provider.requests.clear()
     round_trip(page, url, "Se connecter")
     page.get_by_text("agent ARS : documents internes visibles").wait_for(timeout=30_000)
-    assert "Claire Morel" in sidebar(page) and "8 documents" in sidebar(page)
+    sidebar_shows(page, "8 documents")
+    assert "Claire Morel" in sidebar(page)
     assert page.locator('[class*="st-key-answer-"]').count() == 0  # a new session: nothing kept
     assert SECRET in answer(page, SECRET_QUESTION)
     # Authlib sent a nonce and PKCE S256, authenticated at /token and checked the signed token;
@@ -157,7 +168,8 @@ def test_ars_sign_in_opens_internal_documents_until_sign_out(provider, start_app
     round_trip(page, url, "Se déconnecter")
     page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
     assert provider.logouts[-1] == {"sub": "claire-morel", "post_logout_redirect_uri": f"{url}/oauth2callback"}
-    assert "Claire Morel" not in sidebar(page) and "5 documents" in sidebar(page)
+    sidebar_shows(page, "5 documents")
+    assert "Claire Morel" not in sidebar(page)
     assert SECRET not in answer(page, SECRET_QUESTION)
 
 

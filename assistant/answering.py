@@ -20,10 +20,12 @@ from assistant.dates import french_date
 from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.passages import Answer, Passage
-from assistant.question import profile
 from assistant.retrieval import Filters
+from assistant.understanding import understand
 
 MAX_QUESTION_CHARS = 2000
+EXTRA_PASSAGES = 4
+"""Passages added by the search of each part of a several-part question."""
 
 
 class QuestionError(ValueError):
@@ -42,10 +44,12 @@ class Assistant:
         retriever: PassageSearch,
         engine_factory: Callable[[ExtractiveEngine], AnswerEngine] | None = None,
         catalogue=None,
+        extractive: ExtractiveEngine | None = None,
     ) -> None:
-        """`catalogue`: a CatalogueSource; without one every question goes through retrieval."""
+        """`catalogue`: a CatalogueSource; without one every question goes through retrieval.
+        `extractive`: the engine with the store's sentence vectors (assistant/service.py)."""
         self.retriever = retriever
-        self.extractive = ExtractiveEngine(idf=retriever.idf)
+        self.extractive = extractive or ExtractiveEngine(idf=retriever.idf)
         self.engine = engine_factory(self.extractive) if engine_factory else self.extractive
         self.catalogue = catalogue
 
@@ -127,8 +131,11 @@ class Assistant:
             )
         allowed = restrict(filters, role)  # before anything is searched: an unknown role fails here
         standalone = standalone_question(question, history or [])
+        understanding = understand(standalone)
         passages = self.retriever.search(standalone, allowed)
-        return standalone, passages, assess_support(profile(standalone), passages, self.extractive)
+        for extra in understanding.search_texts:  # each part of a several-part question
+            passages = _merged(passages, self.retriever.search(extra, allowed, k=EXTRA_PASSAGES))
+        return standalone, passages, assess_support(understanding, passages, self.extractive)
 
     def not_found(
         self, question: str, passages: list[Passage], support: Support, filters: Filters | None
@@ -137,6 +144,8 @@ class Assistant:
         if support.missing:
             listed = ", ".join(f"« {word} »" for word in support.missing)
             lines.append(f"Aucun des documents trouvés ne mentionne {listed}.")
+        elif support.uncovered:
+            lines.append(_why_not_covered(support))
         searched = f"Recherche effectuée : « {question} »"
         if filters and _describe(filters):
             searched += f" (filtres : {_describe(filters)})"
@@ -178,6 +187,20 @@ class AnswerStream:
         yield from engine.stream(self.standalone, support.passages, self._audience)
         draft = engine.finish(self.standalone, support.passages, self._audience)
         self.answer = assistant.finalize(self.standalone, self.passages, support, self._filters, draft)
+
+
+def _merged(passages: list[Passage], more: list[Passage]) -> list[Passage]:
+    """The first list, then what the second adds (the first keeps its ranks)."""
+    seen = {p.id for p in passages}
+    return passages + [p for p in more if p.id not in seen]
+
+
+def _why_not_covered(support: Support) -> str:
+    """The parts left unanswered and why: « les passages trouvés ne donnent aucun montant »."""
+    reasons = [part.missing for part in support.uncovered if part.missing]
+    if reasons and all(r == reasons[0] for r in reasons) and reasons[0] != "aucun passage sur ce point":
+        return f"Les passages trouvés traitent du sujet mais n'indiquent {reasons[0]}."
+    return "Les passages trouvés ne répondent pas à la question posée."
 
 
 def _closest_documents(passages: list[Passage], limit: int = 3) -> list[str]:

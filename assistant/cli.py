@@ -204,6 +204,7 @@ def evaluate_command(
     baseline: Annotated[str | None, typer.Option(help="« naive » : mesurer aussi la chaîne LangChain naïve.")] = None,
     k: Annotated[int, typer.Option(help="k de hit@k.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Métriques en JSON.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="Détail par question : trouvée, rang, faits manquants, réponse.")] = False,
 ) -> None:
     """Évaluer l'assistant sur des questions (métriques de ../shared/eval/README.md)."""
     if baseline not in (None, "naive"):
@@ -215,9 +216,14 @@ def evaluate_command(
         _fail(str(error))
     except SERVER_ERRORS:
         _fail(str(server_unreachable(settings)))
+    if not details:
+        for scores in results.values():
+            scores.pop("details", None)
     if as_json:
         print(json.dumps(results["ours"] if not baseline else results, ensure_ascii=False, indent=2))
         return
+    if details:
+        _print_details(results["ours"]["details"])
     table = Table("Métrique", "Notre assistant", *(["Naïf", "Rapport"] if baseline else []))
     for metric in METRICS:
         ours = results["ours"][metric]
@@ -227,6 +233,22 @@ def evaluate_command(
             row += [f"{naive:.3f}", f"{ours / naive:.2f}" if naive else "—"]
         table.add_row(*row)
     out.print(table)
+
+
+def _print_details(details: list[dict]) -> None:
+    """One block per question, failures marked, so a weak answer can be read."""
+    for row in details:
+        wrong = row["found"] != row["answerable"] or row["missing_facts"] or row["invalid_citations"]
+        mark = "✗" if wrong else "✓"
+        expected = "répondable" if row["answerable"] else "sans réponse"
+        out.print(f"{mark} {row['id']} ({expected}, trouvée : {'oui' if row['found'] else 'non'}, "
+                  f"rang : {row['rank'] or '—'}) {row['question']}", markup=False, highlight=False)
+        if row["missing_facts"]:
+            out.print("  faits manquants : " + " ; ".join(row["missing_facts"]), markup=False, highlight=False)
+        if row["invalid_citations"]:
+            out.print(f"  citations invalides : {row['invalid_citations']}", markup=False, highlight=False)
+        out.print("  " + row["answer"].replace("\n", "\n  "), markup=False, highlight=False)
+        out.print()
 
 
 @app.command(name="hash-password")

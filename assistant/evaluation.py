@@ -80,8 +80,11 @@ def evaluate(
                     facts_found += 1
                 else:
                     missing_facts.append(fact)
-        details.append({"id": question.id, "found": answer.found, "rank": rank,
-                        "missing_facts": missing_facts, "invalid_citations": total - valid})
+        details.append({
+            "id": question.id, "question": question.question, "answerable": question.answerable,
+            "found": answer.found, "rank": rank, "missing_facts": missing_facts,
+            "invalid_citations": total - valid, "answer": answer.answer,
+        })
     return {
         "n": len(questions),
         "hit_at_k": _mean(hits),

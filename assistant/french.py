@@ -50,13 +50,24 @@ NUMBER_WORDS = {
 }
 
 
+ORDINAL = re.compile(r"^(\d+)(?:e|eme|er|ere|nd|nde)$")
+ORDINAL_WORDS = {
+    "premier": "1e", "premiere": "1e", "deuxieme": "2e", "second": "2e", "seconde": "2e",
+    "troisieme": "3e", "quatrieme": "4e", "cinquieme": "5e",
+}
+"""« 2ème », « 2e », « deuxième » and « second » are one term."""
+
+
+def _term(word: str) -> str:
+    ordinal = ORDINAL.match(word)
+    if ordinal:
+        return ordinal.group(1) + "e"
+    return NUMBER_WORDS.get(word) or ORDINAL_WORDS.get(word) or stem(word)
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content words, numbers in words written as digits: the unit of lexical search."""
-    return [
-        NUMBER_WORDS.get(w) or stem(w)
-        for w in words(text)
-        if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
-    ]
+    return [_term(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
 def _glossary_terms() -> list[tuple[str, list[str]]]:

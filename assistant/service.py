@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+
 from assistant.answering import Assistant
 from assistant.catalogue.storage import CatalogueSource
 from assistant.config import ConfigError, Settings
-from assistant.embeddings import get_embeddings
+from assistant.embeddings import QueryCache, get_embeddings
 from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.retrieval import Retriever
+from assistant.sentence_index import SentenceIndex
 from assistant.store import chroma_client, open_collection, reopen_collection, store_revision
 
 GENERATIVE_BACKENDS = ("openai", "ollama", "llamacpp")
@@ -18,7 +21,7 @@ GENERATIVE_BACKENDS = ("openai", "ollama", "llamacpp")
 
 def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
     """`today` fixes the date CLS statuses are relative to (tests); the real date otherwise."""
-    embeddings = get_embeddings(settings.embeddings)
+    embeddings = QueryCache(get_embeddings(settings.embeddings))
     client = chroma_client(settings)
     collection = open_collection(client, settings, embeddings)
     retriever = Retriever(
@@ -32,7 +35,13 @@ def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
         return retriever.collection
 
     catalogue = CatalogueSource(settings, current_collection, (lambda: today) if today else None)
-    return Assistant(retriever, lambda extractive: answer_engine(settings, extractive), catalogue)
+    sentences = SentenceIndex.open(client, settings.collection, embeddings.model_id)
+    extractive = ExtractiveEngine(
+        idf=retriever.idf,
+        sentence_vectors=sentences.vectors,
+        query_vector=lambda text: np.asarray(embeddings.embed_query(text), dtype=np.float32),
+    )
+    return Assistant(retriever, lambda engine: answer_engine(settings, engine), catalogue, extractive)
 
 
 def answer_engine(settings: Settings, extractive: ExtractiveEngine) -> AnswerEngine:

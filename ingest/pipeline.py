@@ -31,6 +31,7 @@ from assistant.catalogue.storage import refresh_catalogue
 from assistant.config import Settings
 from assistant.embeddings import TokenizingEmbeddings
 from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
+from assistant.sentence_index import SentenceIndex, drop_sentence_index
 from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key
 from ingest import ocr
 from ingest.chunking import Chunk, chunk_pages
@@ -69,11 +70,13 @@ class Ingestor:
         if rebuild:
             with ingest_lock(settings.data_dir):  # never drop what another run is writing
                 drop_collection(client, settings)
+                drop_sentence_index(client, settings.collection)
                 self.collection = open_collection(client, settings, embeddings)
                 self.records = _open_records(settings, reset=True)
-            return
-        self.collection = open_collection(client, settings, embeddings)
-        self.records = _open_records(settings, reset=False)
+        else:
+            self.collection = open_collection(client, settings, embeddings)
+            self.records = _open_records(settings, reset=False)
+        self.sentences = SentenceIndex.open(client, settings.collection, embeddings.model_id)
 
     def run(
         self, roots: list[Path], manifest: Path | None = None, sync: bool = False
@@ -170,6 +173,8 @@ class Ingestor:
         self.progress.chunks_planned(source.name, len(chunks))
         self.records.mark_pending(str(source.path), source.name, doc_id)
         for batch in _batches(chunks, self.settings.embed_batch_size):
+            # Sentences first: a chunk in the store always has its sentence vectors.
+            self.sentences.add([chunk.text for chunk in batch], self.embeddings.embed_documents)
             vectors = self.embeddings.embed_documents(
                 [embedding_text(chunk, metadata) for chunk in batch]
             )

@@ -1,0 +1,75 @@
+"""The kind of value a question asks for, and whether a sentence states one.
+
+« Quel est le numéro de téléphone de la coordinatrice ? » is answered only by a sentence holding
+a phone number, « pour combien de temps ? » only by a duration: a sentence on the right subject
+without the value is no answer, and the documents « ne le disent pas ». The cue words themselves
+(« téléphone », « durée ») are not expected in the answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER_WORD = r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)"
+YEAR = r"(?:19|20)\d{2}"
+MONTH = (
+    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
+)
+
+CUES: list[tuple[str, re.Pattern]] = [
+    ("phone", re.compile(r"\b(?:num[ée]ro(?: de t[ée]l[ée]phone)?|t[ée]l[ée]phone|joindre|appeler)\b", re.I)),
+    ("email", re.compile(r"\b(?:e-?mail|courriel|adresse (?:e-?mail|électronique|mail))\b", re.I)),
+    ("amount", re.compile(
+        r"\b(?:montant|budget|co[uû]t(?:e|ent)?|enveloppe|combien (?:d['’]argent|d['’]euros)|"
+        r"combien\b(?=[^?]*\b(?:met|mis|mettent|finance|financ\w+|verse|vers\w+|allou\w+|apport\w+|investi\w*|"
+        r"donn\w+|subventionn\w+|accord\w+)\b))", re.I)),
+    ("duration", re.compile(
+        r"\b(?:(?:pour|pendant|sur) combien de temps|combien de temps|(?:quelle|sa) dur[ée]e|dur[ée]e|"
+        r"combien d['’]ann[ée]es|pour combien d['’]ann[ée]es)\b", re.I)),
+    ("period", re.compile(r"\b(?:quelle p[ée]riode|sur quelle p[ée]riode|p[ée]riode|jusqu['’](?:à|a) quand|de quand à quand)\b", re.I)),
+    ("date", re.compile(
+        r"\b(?:quand|quelle date|(?:en|de|à) quelle ann[ée]e|quelle ann[ée]e|depuis quand|date de signature|"
+        r"en premier|en dernier|le plus r[ée]cent|la plus r[ée]cente|le plus r[ée]cemment|le plus ancien|"
+        r"la plus ancienne)\b", re.I)),
+    ("count", re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])(?!temps|argent|euros)", re.I)),
+]
+
+VALUES: dict[str, re.Pattern] = {
+    "phone": re.compile(r"(?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b"),
+    "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    "amount": re.compile(
+        r"\d[\d\s  .,]*\s?(?:k€|m€|€|euros?\b|millions? d['’]euros|milliers? d['’]euros)", re.I),
+    "duration": re.compile(
+        rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?|mois)\b|\b{YEAR}\s*(?:[-–/]|à|au)\s*{YEAR}\b", re.I),
+    "period": re.compile(
+        rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
+        rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?)\b", re.I),
+    "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
+    "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
+}
+
+
+def kind_of(question: str) -> str | None:
+    """The kind of value the question asks for, or None (an explanation, a list, a how-to)."""
+    return next((kind for kind, cue in CUES if cue.search(question)), None)
+
+
+def cue_span(question: str, kind: str | None) -> tuple[int, int] | None:
+    """Where the words announcing the kind are, to leave them out of the terms to match."""
+    if kind is None:
+        return None
+    cue = dict(CUES)[kind].search(question)
+    return cue.span() if cue else None
+
+
+def states(kind: str | None, text: str) -> bool:
+    """Whether the text states a value of that kind (always true when no kind is asked)."""
+    return kind is None or bool(VALUES[kind].search(text))
+
+
+def value_span(kind: str | None, text: str) -> str | None:
+    """The first value of that kind in the text, verbatim: the direct answer put first."""
+    if kind is None or kind == "count":
+        return None
+    found = VALUES[kind].search(text)
+    return found.group(0).strip() if found else None

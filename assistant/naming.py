@@ -1,0 +1,93 @@
+"""Whether a document is about a name of the question, however the question spells it.
+
+A name counts as mentioned when its words are in the document's text or in its metadata (title,
+publisher, territory: « Béthune-Bruay » may be only in the front matter), accents and case aside;
+an acronym also when the document spells out words whose initials make it (« AQTA » for « Auray
+Quiberon Terre Atlantique », « ARA » for « Auvergne-Rhône-Alpes », « CPAM » through the
+glossary), small words such as « de » counted or not (« HDF », « CVL »).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from assistant.french import STOPWORDS, expanded_terms, fold, stem
+from assistant.glossary import GLOSSARY
+from assistant.understanding import Name
+
+WORD = re.compile(r"[^\W_]+")
+METADATA_FIELDS = ("title", "publisher", "territory", "region")
+
+
+@dataclass
+class DocumentText:
+    """A document as the name check reads it: its retrieved text and its metadata."""
+
+    text: str
+
+    @cached_property
+    def words(self) -> list[str]:
+        return WORD.findall(fold(self.text))
+
+    @cached_property
+    def stems(self) -> set[str]:
+        return {stem(w) for w in self.words}
+
+    @cached_property
+    def terms(self) -> set[str]:
+        return expanded_terms(self.text)
+
+    @cached_property
+    def joined_pairs(self) -> set[str]:
+        """« cap atlantique » as « capatlantique », for names typed with or without the space."""
+        return {a + b for a, b in zip(self.words, self.words[1:])}
+
+
+def document_text(texts: list[str], metadata: dict) -> DocumentText:
+    fields = [str(metadata.get(key, "")) for key in METADATA_FIELDS]
+    return DocumentText("\n".join([*fields, *texts]))
+
+
+def mentions(name: Name, document: DocumentText) -> bool:
+    words = WORD.findall(fold(name.surface))
+    if not words:
+        return True
+    if all(stem(w) in document.stems or w in STOPWORDS for w in words):
+        return True
+    joined = "".join(words)
+    if len(words) > 1 and joined in document.words or joined in document.joined_pairs:
+        return True
+    if name.is_acronym:
+        expansion = GLOSSARY.get(name.surface)
+        if expansion and expanded_terms(expansion) <= document.terms:
+            return True
+        return spelled_out(words[0], document.words)
+    return False
+
+
+def spelled_out(acronym: str, words: list[str]) -> bool:
+    """Whether consecutive words have the acronym's letters as initials; small words (« de »,
+    « la ») may give a letter or be skipped."""
+    letters = acronym.casefold()
+    for start, word in enumerate(words):
+        if word[0] == letters[0] and word not in STOPWORDS and _matches(letters, words, start):
+            return True
+    return False
+
+
+def _matches(letters: str, words: list[str], start: int) -> bool:
+    states = {(0, start)}  # (letters matched, next word)
+    while states:
+        matched, position = states.pop()
+        if matched == len(letters):
+            return True
+        if position >= len(words):
+            continue
+        word = words[position]
+        if word[0] == letters[matched]:
+            states.add((matched + 1, position + 1))
+        if word in STOPWORDS and matched:
+            states.add((matched, position + 1))
+    return False

@@ -1,0 +1,214 @@
+"""What a question asks, as people type it: context set aside, parts split, names picked out.
+
+« Je dois présenter le CLS de Cornouaille en conseil la semaine prochaine : il a été signé quand,
+pour combien de temps, et avec combien de signataires ? » is one topic (Cornouaille) and three
+parts, each answered (or said missing) on its own. Sentences without a question (« On démarre un
+CLS chez nous. ») are context: their words do not have to be matched by the answer, and the names
+they hold are hints, not requirements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer_kinds import cue_span, kind_of
+from assistant.french import STOPWORDS, expanded_terms, fold
+from assistant.glossary import GLOSSARY
+from assistant.question import QuestionProfile, profile
+
+INTERROGATIVE = re.compile(
+    r"\b(?:quel(?:le)?s?|qui|quoi|comment|combien|où|pourquoi|quand|lequel|laquelle|lesquel(?:le)?s|"
+    r"est[- ]ce|y a[- ]t[- ]il|y a|existe[- ]t[- ]il|c'est quoi|qu'est[- ]ce)\b|\bqu['’]",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
+PART_SEPARATOR = re.compile(r"\s*(?:,\s*(?:et|ou|puis|mais)\b|;|,|\bet\b|\bpuis\b)\s*", re.IGNORECASE)
+LEADING_WORDS = 4
+"""A piece starts a new part when an interrogative word is among its first words."""
+TOKEN = re.compile(r"[\w-]+['’]?|[^\w\s]")
+"""Words (« d' » apart from what it elides, « Saint-Gilles » whole) and punctuation."""
+NAME_LINKS = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "en", "sous", "lès", "les"}
+GENERIC_ACRONYMS = {acronym for acronym in GLOSSARY}
+"""Acronyms of the field (CLS, ARS, CPTS…): words of the question, not names to match."""
+ROMAN_NUMERAL = re.compile(r"[IVX]+")
+DOMAIN_TERMS = expanded_terms("contrat local de santé CLS agence régionale de santé ARS")
+"""What every document here is about: no part's answer has to repeat them."""
+FILLER = expanded_terms(
+    "exactement concrètement concrètes concret vraiment précisément simplement justement réellement "
+    "déjà donc alors bref enfin svp stp merci bonjour juste "
+    "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent"
+)
+"""Words of conversation (« c'est quoi exactement ») and light verbs (« combien l'ARS met »,
+« quelles actions sont prévues »): the subject is elsewhere in the question."""
+FILLER_PHRASES = re.compile(
+    r"\b(?:à part|par exemple|en gros|au juste|du coup|quand même|c'est-à-dire|chez nous|"
+    r"s'il (?:te|vous) pla[iî]t)\b",
+    re.IGNORECASE,
+)
+LISTS_DOCUMENTS = re.compile(
+    r"\b(?:quels|quelles|lesquels|lesquelles)\s+(?:sont les\s+)?(?:cls|contrats?|territoires|communes|villes|"
+    r"collectivités|intercommunalités|epci|agglos?|métropoles|régions|départements)\b",
+    re.IGNORECASE,
+)
+LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+s\b|\blist", re.IGNORECASE)
+COUNTED = re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Name:
+    surface: str
+    """As typed: « Gorges Causses Cévennes », « AQTA »."""
+    required: bool = True
+    """False for a name met only in a context sentence."""
+
+    @property
+    def is_acronym(self) -> bool:
+        return self.surface.isupper() and " " not in self.surface and len(self.surface) >= 2
+
+
+@dataclass
+class Part:
+    """One thing the question asks, with the topic's words around it."""
+
+    text: str
+    profile: QuestionProfile
+    focus: set[str]
+    """Terms an answering sentence should share: the part's own words, less names and question words."""
+    kind: str | None
+    """The kind of value asked for (answer_kinds.py): date, duration, amount, count, phone…"""
+    counted: set[str] = field(default_factory=set)
+    """For « combien de fiches actions », the term of what is counted: a number alone is no answer."""
+    wants_list: bool = False
+    """« Quels sont les axes… »: a list, with the sentence that announces it."""
+    wants_documents: bool = False
+    """« Quels CLS ont… »: one sentence per document, each said whose it is."""
+
+
+@dataclass
+class Understanding:
+    text: str
+    parts: list[Part]
+    names: list[Name] = field(default_factory=list)
+    topic: str = ""
+    """Words shared by every part (« Cap Atlantique » in « Cap Atlantique : signé quand, … »)."""
+
+    @property
+    def required_names(self) -> list[Name]:
+        return [name for name in self.names if name.required]
+
+    def query(self, part: Part) -> str:
+        """What a part is searched and compared by meaning with: the whole question for a
+        one-part question; else the part with the question's names it does not repeat."""
+        if len(self.parts) < 2:
+            return self.text
+        absent = [n.surface for n in self.required_names if fold(n.surface) not in fold(part.text)]
+        return " ".join([*absent, part.text])
+
+    @property
+    def search_texts(self) -> list[str]:
+        """One query per part, when there are several."""
+        return [self.query(part) for part in self.parts] if len(self.parts) > 1 else []
+
+
+def understand(question: str) -> Understanding:
+    sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip(" .?!…")]
+    asking = [s for s in sentences if s.endswith("?") or INTERROGATIVE.search(s)]
+    if not asking:
+        asking = sentences or [question]
+    context = [s for s in sentences if s not in asking]
+
+    topic_pieces, pieces = [], []
+    for sentence in asking:
+        topic, body = _split_topic(sentence.rstrip(" ?!.…"))
+        if topic:
+            topic_pieces.append(topic)
+        pieces += _split_parts(body)
+    topic = " ".join(topic_pieces)
+
+    names = _names(" ".join([topic, *pieces]), required=True)
+    typed = {fold(n.surface) for n in names}
+    names += [n for n in _names(" ".join(context), required=False) if fold(n.surface) not in typed]
+    name_terms = expanded_terms(" ".join(n.surface for n in names)) | DOMAIN_TERMS
+    parts = [_part(piece, topic, name_terms) for piece in pieces] or [_part(question, "", name_terms)]
+    return Understanding(question, parts, names, topic)
+
+
+def _split_topic(sentence: str) -> tuple[str, str]:
+    """« Cap Atlantique : signé quand… » → (« Cap Atlantique », « signé quand… »); a colon after a
+    question (« comment ça s'organise : un contrat ou plusieurs ? ») is no topic."""
+    head, colon, tail = sentence.partition(":")
+    if colon and tail.strip() and not INTERROGATIVE.search(head) and INTERROGATIVE.search(tail):
+        return head.strip(), tail.strip()
+    return "", sentence
+
+
+def _split_parts(body: str) -> list[str]:
+    """Cuts before a separator whose next piece starts with a question of its own."""
+    pieces: list[str] = []
+    last = 0
+    for match in PART_SEPARATOR.finditer(body):
+        following = body[match.end() :].split()[:LEADING_WORDS]
+        before = body[last : match.start()]
+        if INTERROGATIVE.search(" ".join(following)) and INTERROGATIVE.search(before):
+            pieces.append(before.strip(" ,;"))
+            last = match.end()
+    pieces.append(body[last:].strip(" ,;"))
+    return [p for p in pieces if p]
+
+
+def _part(piece: str, topic: str, name_terms: set[str]) -> Part:
+    text = f"{topic} {piece}".strip()
+    kind = kind_of(piece)
+    span = cue_span(piece, kind)
+    asked = piece[: span[0]] + " " + piece[span[1] :] if span else piece
+    asked = INTERROGATIVE.sub(" ", FILLER_PHRASES.sub(" ", asked))
+    counted = COUNTED.search(piece)
+    counted_terms = expanded_terms(counted.group(1)) if kind == "count" and counted else set()
+    return Part(
+        text, profile(text), expanded_terms(asked) - name_terms - FILLER, kind, counted_terms - name_terms,
+        wants_list=bool(LISTS.search(piece)), wants_documents=bool(LISTS_DOCUMENTS.search(piece)),
+    )
+
+
+def _names(text: str, required: bool) -> list[Name]:
+    """Capitalised word groups and acronyms, leaving out a sentence's first word when it is a
+    common word, and the field's own acronyms (CLS, ARS…)."""
+    names: list[Name] = []
+    current: list[str] = []
+    pending_links: list[str] = []
+    sentence_start = True
+
+    def close() -> None:
+        if current:
+            surface = re.sub(r"(['’]) ", r"\1", " ".join(current))
+            if surface.upper() not in GENERIC_ACRONYMS and not ROMAN_NUMERAL.fullmatch(surface):
+                names.append(Name(surface, required))
+        current.clear()
+        pending_links.clear()
+
+    for token in TOKEN.findall(text):
+        folded = fold(token.strip("'’"))
+        if not token[0].isalnum():
+            close()
+            sentence_start = token in ".?!…:"
+            continue
+        capitalised = token[0].isupper()
+        if capitalised and token.upper() in GENERIC_ACRONYMS:
+            close()
+        elif capitalised and not (sentence_start and (folded in STOPWORDS or _common_start(token))):
+            current.extend(pending_links)
+            pending_links.clear()
+            current.append(token)
+        elif current and folded.rstrip("'’") in NAME_LINKS:
+            pending_links.append(token)
+        else:
+            close()
+        sentence_start = False
+    close()
+    return list({fold(n.surface): n for n in names}.values())
+
+
+def _common_start(token: str) -> bool:
+    """A capitalised first word that is a word of the question, not a name (« Combien », « Quels »)."""
+    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS

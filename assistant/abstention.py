@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.engines.extractive import ExtractiveEngine, PartAnswer, comparison_groups
-from assistant.naming import document_text, mentions
+from assistant.naming import document_text, lowercase_words, mentions
 from assistant.passages import Passage
-from assistant.understanding import Understanding
+from assistant.understanding import Understanding, without_common_opening
 
 
 @dataclass
@@ -46,7 +46,9 @@ def assess_support(understanding: Understanding, passages: list[Passage], engine
         by_doc.setdefault(passage.doc_id, []).append(passage)
     texts = {doc: document_text([p.text for p in group], group[0].metadata) for doc, group in by_doc.items()}
 
-    names = understanding.required_names
+    common = lowercase_words(p.text for p in passages)
+    names = [n for n in (without_common_opening(n, common) for n in understanding.required_names) if n]
+    understanding.names = names + [n for n in understanding.names if not n.required]
     missing = [n.surface for n in names if not any(mentions(n, text) for text in texts.values())]
     if missing:
         return Support(False, missing=missing)

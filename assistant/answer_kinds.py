@@ -24,9 +24,10 @@ CUES: list[tuple[str, re.Pattern]] = [
         r"combien\b(?=[^?]*\b(?:met|mis|mettent|finance|financ\w+|verse|vers\w+|allou\w+|apport\w+|investi\w*|"
         r"donn\w+|subventionn\w+|accord\w+)\b))", re.I)),
     ("duration", re.compile(
-        r"\b(?:(?:pour|pendant|sur) combien de temps|combien de temps|(?:quelle|sa) dur[ée]e|dur[ée]e|"
+        r"\b(?:(?:pour|pendant|sur) combien de temps|combien de temps|(?:quelle|sa|leur) dur[ée]e|"
         r"combien d['’]ann[ée]es|pour combien d['’]ann[ée]es)\b", re.I)),
-    ("period", re.compile(r"\b(?:quelle p[ée]riode|sur quelle p[ée]riode|p[ée]riode|jusqu['’](?:à|a) quand|de quand à quand)\b", re.I)),
+    ("period", re.compile(r"\b(?:quelle p[ée]riode|sur quelle p[ée]riode|jusqu['’](?:à|a) quand|de quand à quand)\b", re.I)),
+    ("place", re.compile(r"(?:^|\b(?:et|,)\s+)o[uù]\b(?!\s+(?:bien|alors))|\b(?:quel lieu|à quel endroit|dans quelle ville|en quel lieu)\b", re.I)),
     ("date", re.compile(
         r"\b(?:quand|quelle date|(?:en|de|à) quelle ann[ée]e|quelle ann[ée]e|depuis quand|date de signature|"
         r"en premier|en dernier|le plus r[ée]cent|la plus r[ée]cente|le plus r[ée]cemment|le plus ancien|"
@@ -43,7 +44,9 @@ VALUES: dict[str, re.Pattern] = {
         rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?|mois)\b|\b{YEAR}\s*(?:[-–/]|à|au)\s*{YEAR}\b", re.I),
     "period": re.compile(
         rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
+        rf"\b(?:horizon|d['’]ici(?: à)?|échéance)\s+{YEAR}\b|"
         rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?)\b", re.I),
+    "place": re.compile(r"\b(?:à|au|en|dans)\s+(?:la |le |l['’])?[A-ZÀ-Ý][\w'’-]+"),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
     "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }

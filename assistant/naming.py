@@ -50,6 +50,11 @@ def document_text(texts: list[str], metadata: dict) -> DocumentText:
     return DocumentText("\n".join([*fields, *texts]))
 
 
+def lowercase_words(texts) -> set[str]:
+    """Stems of the words the documents write in lower case: common words, not names."""
+    return {stem(fold(w)) for text in texts for w in WORD.findall(text) if w.islower()}
+
+
 def mentions(name: Name, document: DocumentText) -> bool:
     words = WORD.findall(fold(name.surface))
     if not words:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer_kinds import cue_span, kind_of
-from assistant.french import STOPWORDS, expanded_terms, fold
+from assistant.french import STOPWORDS, expanded_terms, fold, stem
 from assistant.glossary import GLOSSARY
 from assistant.question import QuestionProfile, profile
 
@@ -24,8 +24,6 @@ INTERROGATIVE = re.compile(
 )
 SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
 PART_SEPARATOR = re.compile(r"\s*(?:,\s*(?:et|ou|puis|mais)\b|;|,|\bet\b|\bpuis\b)\s*", re.IGNORECASE)
-LEADING_WORDS = 4
-"""A piece starts a new part when an interrogative word is among its first words."""
 TOKEN = re.compile(r"[\w-]+['’]?|[^\w\s]")
 """Words (« d' » apart from what it elides, « Saint-Gilles » whole) and punctuation."""
 NAME_LINKS = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "en", "sous", "lès", "les"}
@@ -37,7 +35,9 @@ DOMAIN_TERMS = expanded_terms("contrat local de santé CLS agence régionale de 
 FILLER = expanded_terms(
     "exactement concrètement concrètes concret vraiment précisément simplement justement réellement "
     "déjà donc alors bref enfin svp stp merci bonjour juste "
-    "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent"
+    "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent couvre couvrent "
+    "peux pouvez pourriez pourrais comparer compare comparez dire dis donner donne indiquer indique "
+    "expliquer explique rappeler savoir sais voudrais aimerais cherche cherchons besoin"
 )
 """Words of conversation (« c'est quoi exactement ») and light verbs (« combien l'ARS met »,
 « quelles actions sont prévues »): the subject is elsewhere in the question."""
@@ -51,6 +51,13 @@ LISTS_DOCUMENTS = re.compile(
     r"collectivités|intercommunalités|epci|agglos?|métropoles|régions|départements)\b",
     re.IGNORECASE,
 )
+FRAMING = re.compile(
+    r"\b(?:p[ôo]le|pays|communaut[ée] (?:de communes|d['’]agglom[ée]ration|urbaine)|agglo(?:m[ée]ration)?|"
+    r"m[ée]tropole|ville|commune|petr|territoire|intercommunalit[ée]|com ?com)\s+(?:de la |de l['’]|du |des |de |d['’])?"
+    r"(?=[A-ZÀ-Ý])",
+    re.IGNORECASE,
+)
+"""A legal form before a name (« le pôle Haute Lande », « l'agglo de Maubeuge ») is the name's."""
 LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+s\b|\blist", re.IGNORECASE)
 COUNTED = re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE)
 
@@ -61,6 +68,8 @@ class Name:
     """As typed: « Gorges Causses Cévennes », « AQTA »."""
     required: bool = True
     """False for a name met only in a context sentence."""
+    starts_sentence: bool = False
+    """Its first word opens a sentence, where any word is capitalised (« Parmi Maubeuge… »)."""
 
     @property
     def is_acronym(self) -> bool:
@@ -129,7 +138,8 @@ def understand(question: str) -> Understanding:
     names = _names(" ".join([topic, *pieces]), required=True)
     typed = {fold(n.surface) for n in names}
     names += [n for n in _names(" ".join(context), required=False) if fold(n.surface) not in typed]
-    name_terms = expanded_terms(" ".join(n.surface for n in names)) | DOMAIN_TERMS
+    framing = " ".join(m.group(0) for m in FRAMING.finditer(question))
+    name_terms = expanded_terms(" ".join(n.surface for n in names) + " " + framing) | DOMAIN_TERMS
     parts = [_part(piece, topic, name_terms) for piece in pieces] or [_part(question, "", name_terms)]
     return Understanding(question, parts, names, topic)
 
@@ -144,13 +154,16 @@ def _split_topic(sentence: str) -> tuple[str, str]:
 
 
 def _split_parts(body: str) -> list[str]:
-    """Cuts before a separator whose next piece starts with a question of its own."""
+    """Cuts at a separator when the pieces on both sides ask a question of their own (« signé
+    quand, et le premier datait de quelle année »)."""
+    cuts = list(PART_SEPARATOR.finditer(body))
     pieces: list[str] = []
     last = 0
-    for match in PART_SEPARATOR.finditer(body):
-        following = body[match.end() :].split()[:LEADING_WORDS]
+    for n, match in enumerate(cuts):
+        following_end = cuts[n + 1].start() if n + 1 < len(cuts) else len(body)
+        following = body[match.end() : following_end]
         before = body[last : match.start()]
-        if INTERROGATIVE.search(" ".join(following)) and INTERROGATIVE.search(before):
+        if INTERROGATIVE.search(following) and INTERROGATIVE.search(before):
             pieces.append(before.strip(" ,;"))
             last = match.end()
     pieces.append(body[last:].strip(" ,;"))
@@ -178,12 +191,13 @@ def _names(text: str, required: bool) -> list[Name]:
     current: list[str] = []
     pending_links: list[str] = []
     sentence_start = True
+    opened_sentence = False
 
     def close() -> None:
         if current:
             surface = re.sub(r"(['’]) ", r"\1", " ".join(current))
             if surface.upper() not in GENERIC_ACRONYMS and not ROMAN_NUMERAL.fullmatch(surface):
-                names.append(Name(surface, required))
+                names.append(Name(surface, required, opened_sentence))
         current.clear()
         pending_links.clear()
 
@@ -197,6 +211,8 @@ def _names(text: str, required: bool) -> list[Name]:
         if capitalised and token.upper() in GENERIC_ACRONYMS:
             close()
         elif capitalised and not (sentence_start and (folded in STOPWORDS or _common_start(token))):
+            if not current:
+                opened_sentence = sentence_start
             current.extend(pending_links)
             pending_links.clear()
             current.append(token)
@@ -207,6 +223,17 @@ def _names(text: str, required: bool) -> list[Name]:
         sentence_start = False
     close()
     return list({fold(n.surface): n for n in names}.values())
+
+
+def without_common_opening(name: Name, common: set[str]) -> Name | None:
+    """The name less its first word when that word opens a sentence and is a common word of
+    the documents (written there in lower case); None when nothing is left."""
+    if not name.starts_sentence:
+        return name
+    first, _, rest = name.surface.partition(" ")
+    if stem(fold(first)) not in common:
+        return name
+    return Name(rest, name.required) if rest else None
 
 
 def _common_start(token: str) -> bool:

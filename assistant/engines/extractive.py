@@ -49,6 +49,9 @@ MEANING_COVERAGE = 0.2
 """…or this share, when its meaning stands out among the sentences considered."""
 MEANING_MARGIN = 1.0
 """How far above the typical sentence (in spreads, see _meaning) « stands out » is."""
+MEANING_ALONE = 2.0
+"""A sentence this far above the others answers by its meaning alone (« qui représentait
+l'ARS ? » / « en présence de M. X, directeur de l'ARS »)."""
 TOPIC_COVERAGE = 0.25
 """A part with no words of its own (« pour combien de temps ? ») is answered by a sentence stating
 the value asked that holds this share of the whole question's words, or stands out by meaning."""
@@ -62,6 +65,8 @@ LIST_BONUS = 0.15
 NAME_BONUS = 0.15
 """A sentence naming the question's territory beats one about its neighbour in the same document."""
 DOCUMENTS_LISTED = 6
+SHORT_LINE_WORDS = 12
+DOT_LEADERS = re.compile(r"\.{5,}|…{3,}")
 TERMINAL = (".", "!", "?", "…", ":", ";")
 MEANING_WEIGHT = 0.12
 KIND_BONUS = 0.3
@@ -74,6 +79,7 @@ MISSING_KIND = {
     "period": "aucune période",
     "date": "aucune date",
     "count": "aucun nombre",
+    "place": "aucun lieu",
 }
 
 
@@ -181,9 +187,9 @@ class ExtractiveEngine:
             context = expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
             sentences = split_sentences(passage.text)
             for i, sentence in enumerate(sentences):
-                if sentence.is_heading or _fragment(sentences, i):
+                if _unquotable(sentence) or _fragment(sentences, i):
                     continue
-                end = _list_end(sentences, i)
+                end = _list_end(passage.text, sentences, i)
                 found = expanded_terms(passage.text[sentence.start : end])
                 matched = sum(w for t, w in weights.items() if _has(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items() if not _has(found, t) and _has(context, t))
@@ -232,10 +238,10 @@ class ExtractiveEngine:
         if not answering:
             reason = MISSING_KIND.get(part.kind or "", "rien")
             return PartAnswer(part, [], False, reason, label, units)
-        best = max(answering, key=lambda u: u.score)
-        if not _answers(part, best):
-            reason = MISSING_KIND[part.kind] if part.kind and not any(_relevant(part, u) for u in answering) else ""
-            return PartAnswer(part, [], False, reason or "aucun passage sur ce point", label, units)
+        passing = [u for u in answering if _answers(part, u)]
+        if not passing:
+            return PartAnswer(part, [], False, "aucun passage sur ce point", label, units)
+        best = max(passing, key=lambda u: u.score)
         limit = VALUE_PART_UNITS if part.kind else DOCUMENTS_LISTED if part.wants_documents else PART_UNITS
         chosen = _select([u for u in answering if _relevant(part, u)] or [best], limit, part.wants_documents)
         return PartAnswer(part, chosen, True, "", label, units)
@@ -248,6 +254,8 @@ def _answers(part: Part, unit: Unit) -> bool:
         return unit.coverage >= TOPIC_COVERAGE or unit.meaning >= MEANING_MARGIN
     if part.kind:  # the value is stated: most of the few words asked, or the closest meaning
         return unit.coverage >= VALUE_COVERAGE or unit.meaning >= MEANING_MARGIN
+    if unit.meaning >= MEANING_ALONE:
+        return True
     return unit.coverage >= MIN_COVERAGE or (unit.coverage >= MEANING_COVERAGE and unit.meaning >= MEANING_MARGIN)
 
 
@@ -310,9 +318,10 @@ def _documents(passages: list[Passage]) -> dict[str, tuple[DocumentText, list[Pa
     }
 
 
-def _list_end(sentences: list[Sentence], i: int) -> int:
+def _list_end(text: str, sentences: list[Sentence], i: int) -> int:
     """End of the list a sentence announces (it ends with ':' or is followed by items), or of
-    the sentence itself."""
+    the sentence itself. After a ':', short lines that follow without a blank line are items
+    too (« Contact : / Pauline X, / coordinatrice / 06 … »)."""
     sentence = sentences[i]
     announces = sentence.text.rstrip(" -–").endswith(":")
     followed_by_items = i + 1 < len(sentences) and sentences[i + 1].is_item
@@ -320,10 +329,19 @@ def _list_end(sentences: list[Sentence], i: int) -> int:
         return sentence.end
     end = sentence.end
     for following in sentences[i + 1 : i + 1 + MAX_LIST_ITEMS]:
-        if not following.is_item:
+        gap = text[end : following.start]
+        own_line = gap.count("\n") == 1 and len(following.text.split()) <= SHORT_LINE_WORDS
+        if following.is_heading or not (following.is_item or (announces and own_line)):
             break
         end = following.end
     return end
+
+
+def _unquotable(sentence: Sentence) -> bool:
+    """Headings in capitals and table-of-contents lines: context, not answers."""
+    letters = [c for c in sentence.text if c.isalpha()]
+    shouting = len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    return sentence.is_heading or shouting or bool(DOT_LEADERS.search(sentence.text))
 
 
 def _answer_type_bonus(question: QuestionProfile, sentence: Sentence) -> float:

@@ -46,9 +46,9 @@ VALUES: dict[str, re.Pattern] = {
         rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
         rf"\b(?:horizon|d['’]ici(?: à)?|échéance)\s+{YEAR}\b|"
         rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?)\b", re.I),
-    "place": re.compile(r"\b(?:à|au|en|dans)\s+(?:la |le |l['’])?[A-ZÀ-Ý][\w'’-]+"),
+    "place": re.compile(r"\b(?:à|au|aux|en|dans|sur|chez)\s+\w+", re.I),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
-    "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
+    "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }
 
 

@@ -30,6 +30,8 @@ NAME_LINKS = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "en", "sous
 GENERIC_ACRONYMS = {acronym for acronym in GLOSSARY}
 """Acronyms of the field (CLS, ARS, CPTS…): words of the question, not names to match."""
 ROMAN_NUMERAL = re.compile(r"[IVX]+")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+"""A year in a question is a name too: a document of other years does not answer it."""
 DOMAIN_TERMS = expanded_terms("contrat local de santé CLS agence régionale de santé ARS")
 """What every document here is about: no part's answer has to repeat them."""
 FILLER = expanded_terms(
@@ -37,12 +39,13 @@ FILLER = expanded_terms(
     "déjà donc alors bref enfin svp stp merci bonjour juste "
     "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent couvre couvrent "
     "peux pouvez pourriez pourrais comparer compare comparez dire dis donner donne indiquer indique "
-    "expliquer explique rappeler savoir sais voudrais aimerais cherche cherchons besoin"
+    "expliquer explique rappeler savoir sais voudrais aimerais cherche cherchons besoin "
+    "celui celle ceux celles cela ça ceci lequel laquelle lesquels lesquelles"
 )
 """Words of conversation (« c'est quoi exactement ») and light verbs (« combien l'ARS met »,
 « quelles actions sont prévues »): the subject is elsewhere in the question."""
 FILLER_PHRASES = re.compile(
-    r"\b(?:à part|par exemple|en gros|au juste|du coup|quand même|c'est-à-dire|chez nous|"
+    r"\b(?:à part|par rapport à|par rapport au|par exemple|en gros|au juste|du coup|quand même|c'est-à-dire|chez nous|"
     r"s'il (?:te|vous) pla[iî]t)\b",
     re.IGNORECASE,
 )
@@ -136,6 +139,7 @@ def understand(question: str) -> Understanding:
     topic = " ".join(topic_pieces)
 
     names = _names(" ".join([topic, *pieces]), required=True)
+    names += [Name(year) for year in dict.fromkeys(YEAR.findall(" ".join([topic, *pieces])))]
     typed = {fold(n.surface) for n in names}
     names += [n for n in _names(" ".join(context), required=False) if fold(n.surface) not in typed]
     framing = " ".join(m.group(0) for m in FRAMING.finditer(question))

@@ -59,7 +59,9 @@ VALUE_COVERAGE = 0.75
 """A part asking for a value (« signé quand ? ») has few words; the sentence must hold most."""
 PREFIX_MIN = 4
 DANGLING = {"a", "à", "au", "aux", "de", "des", "du", "d'", "la", "le", "les", "l'", "un", "une", "et", "ou",
-            "en", "pour", "par", "sur", "dans", "avec", "que", "qui", "est", "sont", "son", "sa", "ses"}
+            "en", "pour", "par", "sur", "dans", "avec", "que", "qui", "est", "sont", "son", "sa", "ses",
+            "ce", "cet", "cette", "ces", "leur", "leurs", "tout", "tous", "toute", "toutes", "très", "plus",
+            "ne", "se", "y", "dont", "mais", "car", "si"}
 """Words no sentence ends with: the chunk cut it there."""
 LIST_BONUS = 0.15
 NAME_BONUS = 0.15
@@ -156,9 +158,9 @@ class ExtractiveEngine:
             answers = [
                 self._answer_part(
                     part, understanding, group, vectors,
-                    label=f"{name.surface} — {_part_label(part, understanding)}" if several else name.surface,
+                    label=f"{name.surface} — {_part_label(part, understanding)}" if several and n else name.surface,
                 )
-                for part in understanding.parts
+                for n, part in enumerate(understanding.parts)
                 for name, group in groups
             ]
         else:
@@ -274,10 +276,10 @@ def _fragment(sentences: list[Sentence], i: int) -> bool:
     sentence = sentences[i]
     if i == 0 and sentence.text[:1].islower():
         return True
-    if i < len(sentences) - 1 or sentence.text.rstrip("»\"' )").endswith(TERMINAL):
+    if sentence.text.rstrip("»\"' )").endswith(TERMINAL):
         return False
     last_word = sentence.text.split()[-1].casefold()
-    return last_word in DANGLING or len(sentence.text.split()) < 4
+    return last_word in DANGLING or (i == len(sentences) - 1 and len(sentence.text.split()) < 4)
 
 
 def _relevant(part: Part, unit: Unit) -> bool:
@@ -338,7 +340,7 @@ def _list_end(text: str, sentences: list[Sentence], i: int) -> int:
 
 
 def _unquotable(sentence: Sentence) -> bool:
-    """Headings in capitals and table-of-contents lines: context, not answers."""
+    """Headings (marked, or in capitals) and table-of-contents lines: context, not answers."""
     letters = [c for c in sentence.text if c.isalpha()]
     shouting = len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
     return sentence.is_heading or shouting or bool(DOT_LEADERS.search(sentence.text))

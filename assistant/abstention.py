@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.engines.extractive import ExtractiveEngine, PartAnswer, comparison_groups
-from assistant.naming import document_text, lowercase_words, mentions
+from assistant.naming import capitalised_words, document_text, lowercase_words, mentions
 from assistant.passages import Passage
 from assistant.understanding import Understanding, without_common_opening
 
@@ -49,6 +49,9 @@ def assess_support(understanding: Understanding, passages: list[Passage], engine
     common = lowercase_words(p.text for p in passages)
     names = [n for n in (without_common_opening(n, common) for n in understanding.required_names) if n]
     understanding.names = names + [n for n in understanding.names if not n.required]
+    typed_names = capitalised_words(p.text for p in passages) - common  # « challans gois », typed small
+    for part in understanding.parts:
+        part.focus -= typed_names
     missing = [n.surface for n in names if not any(mentions(n, text) for text in texts.values())]
     if missing:
         return Support(False, missing=missing)

@@ -55,6 +55,12 @@ def lowercase_words(texts) -> set[str]:
     return {stem(fold(w)) for text in texts for w in WORD.findall(text) if w.islower()}
 
 
+def capitalised_words(texts) -> set[str]:
+    """Stems of the words the documents write with a capital (names, and words opening a
+    sentence: `lowercase_words` tells them apart)."""
+    return {stem(fold(w)) for text in texts for w in WORD.findall(text) if w[:1].isupper()}
+
+
 def mentions(name: Name, document: DocumentText) -> bool:
     words = WORD.findall(fold(name.surface))
     if not words:

@@ -71,6 +71,7 @@ SHORT_LINE_WORDS = 12
 DOT_LEADERS = re.compile(r"\.{5,}|…{3,}")
 TERMINAL = (".", "!", "?", "…", ":", ";")
 MEANING_WEIGHT = 0.12
+UNKNOWN_TERM = "\x00"
 KIND_BONUS = 0.3
 DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 MISSING_KIND = {
@@ -129,6 +130,7 @@ class ExtractiveEngine:
         """`sentence_vectors` and `query_vector` give meaning to the scores; without them (a store
         ingested before sentence vectors), sentences are scored by their words alone."""
         self._idf = idf or (lambda term: 1.0)
+        self._has_idf = idf is not None
         self._sentence_vectors = sentence_vectors
         self._query_vector = query_vector
         self._last_plan: tuple[tuple, list[PartAnswer]] | None = None
@@ -179,8 +181,9 @@ class ExtractiveEngine:
     ) -> list[Unit]:
         """Every sentence of the passages, scored for one part."""
         # Square roots: a rare but minor word (« prévues ») must not outweigh the subject.
-        focus = {t: self._idf(t) ** 0.5 for t in part.focus}
-        topic = {t: self._idf(t) ** 0.5 for p in understanding.parts for t in p.focus}
+        # A word no document has (« koi ») can only be a typo or slang: it weighs nothing.
+        focus = {t: self._idf(t) ** 0.5 for t in part.focus if self._known(t)}
+        topic = {t: self._idf(t) ** 0.5 for p in understanding.parts for t in p.focus if self._known(t)}
         names = [set(WORD.findall(fold(n.surface))) - STOPWORDS for n in understanding.required_names]
         weights = focus or topic
         total = sum(weights.values()) or 1.0
@@ -215,6 +218,10 @@ class ExtractiveEngine:
             units.append(Unit(passage, rank, sentence.start, end, score, coverage, frozenset(found), meaning, stated))
         return units
 
+    def _known(self, term: str) -> bool:
+        """Whether some stored chunk has the term (the rarest weight is that of no chunk)."""
+        return self._idf(term) < self._idf(UNKNOWN_TERM) - 1e-9 if self._has_idf else True
+
     def _meaning(self, query_text: str, sentences: list[str], vectors: dict[str, np.ndarray]) -> list[float]:
         """Cosine of each sentence to the part, as spreads above the median sentence: e5's
         cosines sit in a narrow band (0.78–0.92), so only their order and spread tell."""
@@ -243,9 +250,8 @@ class ExtractiveEngine:
         passing = [u for u in answering if _answers(part, u)]
         if not passing:
             return PartAnswer(part, [], False, "aucun passage sur ce point", label, units)
-        best = max(passing, key=lambda u: u.score)
         limit = VALUE_PART_UNITS if part.kind else DOCUMENTS_LISTED if part.wants_documents else PART_UNITS
-        chosen = _select([u for u in answering if _relevant(part, u)] or [best], limit, part.wants_documents)
+        chosen = _select(_quotable(part, answering, passing), limit, part.wants_documents)
         return PartAnswer(part, chosen, True, "", label, units)
 
 
@@ -282,9 +288,11 @@ def _fragment(sentences: list[Sentence], i: int) -> bool:
     return last_word in DANGLING or (i == len(sentences) - 1 and len(sentence.text.split()) < 4)
 
 
-def _relevant(part: Part, unit: Unit) -> bool:
-    """Worth quoting beside the best sentence: it would answer the part on its own."""
-    return _answers(part, unit)
+def _quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:
+    """Once a part is known to be answered, what its answer may quote: for a value, sentences
+    that answer on their own; otherwise the best scored ones (a list scoring just under the
+    bar beats the sentence that carried the decision)."""
+    return passing if part.kind else answering
 
 
 def comparison_groups(understanding: Understanding, passages: list[Passage]) -> list[tuple[Name, list[Passage]]]:
@@ -471,7 +479,8 @@ def _single(answer: PartAnswer, audience: str) -> Draft:
     limit = VALUE_PART_UNITS + 1 if part.kind else MAX_UNITS.get(audience, DEFAULT_MAX_UNITS)
     if part.wants_documents:
         limit = DOCUMENTS_LISTED
-    relevant = [u for u in answer.all_units if u.states_kind and _relevant(part, u)]
+    answering = [u for u in answer.all_units if u.states_kind]
+    relevant = _quotable(part, answering, [u for u in answering if _answers(part, u)])
     chosen = _select(relevant or answer.units, limit, part.wants_documents)
     question = answer.part.profile
     if question.wants_current:

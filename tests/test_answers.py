@@ -138,6 +138,27 @@ def test_eval_command_prints_the_metrics_as_json(sample_store, tmp_path):
     assert {"n", "hit_at_k", "mrr", "fact_coverage", "abstention_accuracy", "citation_validity",
             "latency_p50_ms", "latency_p95_ms"} <= set(metrics)
     assert metrics["n"] == 3
+    assert "details" not in metrics
+
+
+def test_eval_details_show_each_question_with_its_answer(sample_store, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    rows = DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()[:2]
+    questions.write_text("\n".join(rows), encoding="utf-8")
+    env = {**os.environ, "CLS_DATA_DIR": str(sample_store[0].data_dir)}
+    run = lambda *flags: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "assistant.cli", "eval", str(questions), "--details", *flags],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    as_json = run("--json")
+    assert as_json.returncode == 0, as_json.stderr
+    details = json.loads(as_json.stdout)["details"]
+    first = json.loads(rows[0])
+    assert [d["id"] for d in details] == [first["id"], json.loads(rows[1])["id"]]
+    assert set(details[0]) >= {"question", "found", "rank", "missing_facts", "answer"}
+    assert details[0]["question"] == first["question"] and details[0]["answer"]
+    as_text = run()
+    assert as_text.returncode == 0 and first["id"] in as_text.stdout and first["question"] in as_text.stdout
 
 
 def test_openai_backend_answers_through_the_whole_assistant(sample_store):

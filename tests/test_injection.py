@@ -47,6 +47,7 @@ from assistant.evaluation import normalize
 from assistant.passages import Answer, Passage
 from assistant.prompts import system_prompt, user_prompt
 from assistant.sentences import split_sentences
+from assistant.sentence_index import SentenceIndex
 from assistant.service import load_assistant
 from assistant.store import chroma_client, open_collection
 from ingest.cleaning import clean_document
@@ -89,6 +90,11 @@ def copy_store(source_settings, embeddings, root: Path, metadata=lambda m: m):
     target = open_collection(chroma_client(settings), settings, embeddings)
     target.upsert(ids=stored["ids"], embeddings=stored["embeddings"], documents=stored["documents"],
                   metadatas=[metadata(m) for m in stored["metadatas"]])
+    # The sentence vectors beside the chunks (assistant/sentence_index.py) are part of the store.
+    sentences = SentenceIndex.open(chroma_client(source_settings), source_settings.collection, embeddings.model_id)
+    vectors = sentences.collection.get(include=["embeddings", "documents"])
+    SentenceIndex.open(chroma_client(settings), settings.collection, embeddings.model_id).collection.upsert(
+        ids=vectors["ids"], embeddings=vectors["embeddings"], documents=vectors["documents"])
     return settings
 
 

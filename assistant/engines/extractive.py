@@ -72,6 +72,7 @@ DOT_LEADERS = re.compile(r"\.{5,}|…{3,}")
 TERMINAL = (".", "!", "?", "…", ":", ";")
 MEANING_WEIGHT = 0.12
 UNKNOWN_TERM = "\x00"
+SOURCE_MARKER = re.compile(r"\[(\d+)\]")
 KIND_BONUS = 0.3
 DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 MISSING_KIND = {
@@ -104,6 +105,13 @@ class Unit:
     @property
     def quote(self) -> str:
         return self.passage.text[self.start : self.end]
+
+    @property
+    def shown(self) -> str:
+        """The quote as the answer shows it: a source's own footnote marks (« [2] », common in
+        encyclopaedic text) in parentheses, so that every « [n] » of an answer is one of its
+        citations. The citation keeps the verbatim quote."""
+        return SOURCE_MARKER.sub(r"(\1)", self.quote)
 
 
 @dataclass
@@ -462,12 +470,13 @@ def compose(understanding: Understanding, answers: list[PartAnswer], audience: s
     blocks = []
     for answer in answers:
         heading = answer.label or _part_label(answer.part, understanding)
+        heading += " " if heading.endswith("?") else " : "
         if not answer.covered:
-            blocks.append(f"**{heading}** : les documents ne le précisent pas ({answer.missing}).")
+            blocks.append(f"{heading}les documents ne le précisent pas ({answer.missing}).")
             continue
         lead = _direct_value(answer)
-        quotes = " ".join(f"{unit.quote} [{citations.cite(unit)}]" for unit in answer.units)
-        blocks.append(f"**{heading}** : {lead}{quotes}")
+        quotes = " ".join(f"{unit.shown} [{citations.cite(unit)}]" for unit in answer.units)
+        blocks.append(f"{heading}{lead}{quotes}")
     prefix = "- " if audience == "coordinateur" or any(a.label for a in answers) else ""
     separator = "\n\n" if any("\n" in b for b in blocks) else "\n"
     return Draft(separator.join(prefix + b for b in blocks), citations.citations)
@@ -497,13 +506,13 @@ def _single(answer: PartAnswer, audience: str) -> Draft:
             prefix = f"{unit.passage.metadata.get('title', unit.passage.file)} : "
         elif several_documents:
             prefix += f"{_document_label(unit.passage)} : "
-        parts.append(f"{prefix}{unit.quote} [{citations.cite(unit)}]")
+        parts.append(f"{prefix}{unit.shown} [{citations.cite(unit)}]")
     lead = _direct_value(PartAnswer(answer.part, chosen, True))
     if lead:
         parts[0] = lead + parts[0]
     if older:
         when = french_date(older.passage.date)
-        parts.append(f"Une source plus ancienne ({when}) indiquait : « {older.quote} » [{citations.cite(older)}]")
+        parts.append(f"Une source plus ancienne ({when}) indiquait : « {older.shown} » [{citations.cite(older)}]")
     if contradiction in chosen:
         parts.append(
             f"Attention : les passages [1] et [{chosen.index(contradiction) + 1}] du même document "
@@ -511,7 +520,7 @@ def _single(answer: PartAnswer, audience: str) -> Draft:
         )
     elif contradiction:
         parts.append(
-            f"Attention, le même document indique aussi : « {contradiction.quote} » "
+            f"Attention, le même document indique aussi : « {contradiction.shown} » "
             f"[{citations.cite(contradiction)}] — ces deux informations se contredisent."
         )
     separator = "\n\n" if any("\n" in part for part in parts) or audience == "coordinateur" else " "
@@ -527,11 +536,12 @@ def _document_label(passage: Passage) -> str:
 
 
 def _direct_value(answer: PartAnswer) -> str:
-    """« **35 000 euros** — » before the sentence that states it (a verbatim span of it)."""
+    """« 35 000 euros — » before the sentence that states it (a verbatim span of it). Plain
+    text: the chat escapes every answer, so no markup of ours could be told from a source's."""
     if not answer.units:
         return ""
     value = value_span(answer.part.kind, answer.units[0].quote)
-    return f"**{value}** — " if value else ""
+    return f"{value} — " if value else ""
 
 
 def _part_label(part: Part, understanding: Understanding) -> str:

@@ -1,0 +1,96 @@
+"""Questions as people type them, on documents written for these tests (real model, real Chroma).
+
+Each test is about one behaviour of the answer layer: a part the documents do not cover, a value
+they do not give, a name in an acronym or in the metadata only, a comparison of two territories,
+conversation around the question.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.evaluation import normalize
+from assistant.service import load_assistant
+from ingest.pipeline import Ingestor
+from tests.conftest import ROOT, make_settings
+
+ANSWERS_CORPUS = ROOT / "tests" / "data" / "answers-corpus"
+
+
+@pytest.fixture(scope="module")
+def answers(embeddings, tmp_path_factory):
+    settings = make_settings(tmp_path_factory.mktemp("answers") / "data")
+    Ingestor(settings, embeddings).run([ANSWERS_CORPUS])
+    return load_assistant(settings)
+
+
+def _says(answer, *facts: str) -> bool:
+    text = normalize(answer.answer)
+    return all(normalize(fact) in text for fact in facts)
+
+
+def test_conversation_around_the_question_does_not_stop_the_answer(answers):
+    answer = answers.ask(
+        "On en a parlé hier en bureau communautaire, c'est pour une note. Quelle est exactement la mission "
+        "de la coordinatrice du CLS du Val de Brume ?"
+    )
+    assert answer.found and _says(answer, "animer le réseau des partenaires")
+
+
+def test_each_part_is_answered_and_the_missing_one_is_named(answers):
+    answer = answers.ask("Val de Brume : signé quand, pour combien de temps, et quel est le numéro de téléphone de la coordinatrice ?")
+    assert answer.found
+    assert _says(answer, "10 mai 2022", "cinq ans")
+    missing = [line for line in answer.answer.splitlines() if "ne le précisent pas" in line]
+    assert len(missing) == 1 and "téléphone" in missing[0]
+    assert all(f"[{c.n}]" in answer.answer for c in answer.citations)
+
+
+def test_a_value_no_document_gives_is_declined_with_the_reason(answers):
+    answer = answers.ask("Quel est le numéro de téléphone de la coordinatrice du CLS du Val de Brume ?")
+    assert not answer.found
+    assert "aucun numéro de téléphone" in answer.answer
+
+
+def test_a_count_needs_what_is_counted(answers):
+    # Port-Lumière's page has numbers (a date) but no count of fiches actions.
+    assert not answers.ask("Combien de fiches actions compte le CLS de Port-Lumière ?").found
+    answer = answers.ask("Combien de signataires compte le CLS du Val de Brume ?")
+    assert answer.found and _says(answer, "18 signataires")
+
+
+def test_an_acronym_is_resolved_by_the_initials_of_a_name_in_the_documents(answers):
+    answer = answers.ask("le CLS de la CCVB il repose sur quels axes ?")
+    assert answer.found and _says(answer, "isolement des personnes âgées")
+
+
+def test_a_region_abbreviation_matches_the_publisher_in_the_metadata(answers):
+    # « ARS Bourgogne-Franche-Comté » is only the front matter's publisher.
+    answer = answers.ask("Combien l'ARS BFC met-elle sur la coordination du CLS du Val de Brume ?")
+    assert answer.found and _says(answer, "40 000 euros")
+
+
+def test_a_name_the_documents_do_not_hold_is_named_in_the_refusal(answers):
+    answer = answers.ask("Quand le CLS de Brocéliande a-t-il été signé ?")
+    assert not answer.found and "Brocéliande" in answer.answer
+
+
+def test_a_comparison_gets_one_line_per_territory(answers):
+    answer = answers.ask("Entre le Val de Brume et Port-Lumière, lequel a signé son CLS en premier ?")
+    assert answer.found
+    lines = [line for line in answer.answer.splitlines() if line.strip()]
+    assert any("Val de Brume" in line and "2022" in line for line in lines)
+    assert any("Port-Lumière" in line and "2019" in line for line in lines)
+    files = {c.file for c in answer.citations}
+    assert len(files) == 2
+
+
+def test_the_value_asked_comes_first(answers):
+    answer = answers.ask("Le CLS de Port-Lumière a été signé à quelle date ?")
+    assert answer.found and answer.answer.startswith("14 mars 2019 — ")
+
+
+def test_a_list_is_quoted_with_the_sentence_that_announces_it(answers):
+    answer = answers.ask("Quels sont les axes du contrat local de santé du Val de Brume ?")
+    assert answer.found
+    assert _says(answer, "trois axes", "Faciliter l'installation", "Rompre l'isolement", "conduites addictives")

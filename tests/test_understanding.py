@@ -1,0 +1,92 @@
+"""Question understanding, names and kinds of values: pure functions, no model needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_kinds import kind_of, states, value_span
+from assistant.naming import document_text, mentions, spelled_out
+from assistant.understanding import Name, understand, without_common_opening
+
+
+def test_context_sentences_are_set_aside_and_their_names_are_hints():
+    understood = understand(
+        "On en a parlé hier en bureau communautaire à Brionne. C'est quoi la mission de la coordinatrice du CLS de Val de Brume ?"
+    )
+    assert [p.text for p in understood.parts] == ["C'est quoi la mission de la coordinatrice du CLS de Val de Brume"]
+    assert [n.surface for n in understood.required_names] == ["Val de Brume"]
+    assert {n.surface for n in understood.names if not n.required} == {"Brionne"}
+    assert "parl" not in understood.parts[0].focus and "mission" in understood.parts[0].focus
+
+
+def test_a_topic_before_a_colon_is_shared_by_every_part():
+    understood = understand("Cap Lumière : signé quand, pour quelle durée, et avec combien de signataires ?")
+    assert understood.topic == "Cap Lumière"
+    assert [p.kind for p in understood.parts] == ["date", "duration", "count"]
+    assert all(p.text.startswith("Cap Lumière") for p in understood.parts)
+    assert understood.parts[2].counted == {"signatair"}
+
+
+def test_parts_are_cut_only_where_both_sides_ask_something():
+    assert len(understand("Quels sont les axes et les fiches actions du CLS de Rouen ?").parts) == 1
+    assert len(understand("Le CLS de Rouen a été signé quand, et le premier datait de quelle année ?").parts) == 2
+    assert len(understand("CLS d'Epernay : les fiches sont suivies comment ? y a un copil ?").parts) == 2
+
+
+def test_names_acronyms_and_years_are_picked_out():
+    understood = understand("Combien l'ARS ARA met-elle sur le CLS du Pays Voironnais en 2024 ?")
+    surfaces = [n.surface for n in understood.required_names]
+    assert surfaces == ["ARA", "Pays Voironnais", "2024"]  # ARS is a word of the field, not a name
+    assert understood.names[0].is_acronym
+
+
+def test_filler_and_light_verbs_are_not_words_to_match():
+    part = understand("Quelles actions concrètes sont prévues par exemple pour les jeunes ?").parts[0]
+    assert part.focus == {"action", "jeun"}
+
+
+def test_a_common_word_opening_a_sentence_is_not_a_name():
+    name = understand("Parmi Maubeuge et Lille, lequel a signé ?").required_names[0]
+    assert name.starts_sentence
+    assert without_common_opening(name, {"parm"}).surface == "Maubeuge"
+    assert without_common_opening(Name("Vauvert", starts_sentence=True), {"parm"}).surface == "Vauvert"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Quel est le numéro de téléphone de la coordinatrice ?", "phone"),
+        ("Combien l'ARS verse-t-elle pour la coordination ?", "amount"),
+        ("Il est signé pour combien de temps ?", "duration"),
+        ("Sur quelle période court le contrat ?", "period"),
+        ("Il a été signé quand ?", "date"),
+        ("Combien de fiches actions compte-t-il ?", "count"),
+        ("Quels sont les axes du contrat ?", None),
+    ],
+)
+def test_the_kind_of_value_asked(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_a_sentence_states_a_value_of_the_kind_asked_or_not():
+    assert states("phone", "Contact : 02 31 45 67 89")
+    assert not states("phone", "La coordinatrice anime le réseau des partenaires.")
+    assert states("amount", "L'ARS apporte 35 000 euros par an.")
+    assert not states("count", "Signé le 8 septembre 2023.")  # a day or a year is not a count
+    assert value_span("date", "Il a été signé le 27 février 2019 à Toulon.") == "27 février 2019"
+    assert value_span("duration", "Il est conclu pour cinq ans.") == "cinq ans"
+
+
+def test_names_are_found_in_metadata_and_by_initials():
+    document = document_text(
+        ["La Communauté d'agglomération de Béthune-Bruay, Artois Lys Romane signe son deuxième contrat."],
+        {"publisher": "ARS Hauts-de-France", "territory": "CapAtlantique"},
+    )
+    assert mentions(Name("CABBALR"), document)
+    assert mentions(Name("HDF"), document)  # « de » gives a letter here…
+    assert spelled_out("cvl", ["centre", "val", "de", "loire"])  # …and is skipped there
+    assert mentions(Name("Cap Atlantique"), document)
+    assert mentions(Name("béthune"), document)
+    assert mentions(Name("CPAM"), document_text(["la caisse primaire d'assurance maladie"], {}))
+    assert not mentions(Name("Toulon"), document)
+    assert not mentions(Name("EMS"), document)

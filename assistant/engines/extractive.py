@@ -2,62 +2,44 @@
 
 A question is understood first (assistant/understanding.py): its parts, the kind of value each
 asks for, the names it is about. For each part, every sentence of the retrieved passages is
-scored by its shared words (weighted by rarity, the heading and title it sits under counting
-half), by its meaning (the sentence vectors stored at ingestion, assistant/sentence_index.py, against
-the part's query vector) and by whether it states the kind of value asked. A part is covered when
-its best sentence shares enough of its words, or fewer words but clearly the closest meaning, and
-states the value asked; otherwise the answer says that part is not in the documents.
-
-The answer puts the value asked first (a date, a figure), then the sentences; a list comes with
-the sentence that announces it; a question about several territories gets one line per territory;
-the newest source leads a question about the present, an older differing figure quoted with its
-date. A passage that gives orders to an AI model (engines/injection.py) is never quoted.
+scored by its shared words (square-rooted rarity weights, word families, the heading and title it
+sits under counting half), by its meaning (the sentence vectors stored at ingestion,
+assistant/sentence_index.py, against the part's query vector) and by whether it states the kind of
+value asked; engines/units.py decides when a part is answered and which sentences to keep,
+engines/composing.py writes the answer. A question about several territories that no single
+document covers is answered territory by territory. A passage that gives orders to an AI model
+(engines/injection.py) is never quoted.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answer_kinds import states, value_span
-from assistant.dates import french_date
+from assistant.answer_kinds import states
+from assistant.engines.composing import compose, part_label
 from assistant.engines.injection import trusted
+from assistant.engines.units import (
+    DOCUMENTS_LISTED,
+    PART_UNITS,
+    VALUE_PART_UNITS,
+    PartAnswer,
+    Unit,
+    answers,
+    has_term,
+    quotable,
+    select,
+)
 from assistant.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.naming import DocumentText, document_text, mentions
-from assistant.passages import Citation, Draft, Passage
+from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
 from assistant.sentences import Sentence, split_sentences
 from assistant.understanding import Name, Part, Understanding, understand
 
-MAX_UNITS = {"elu": 2, "coordinateur": 4, "ars": 4}
-DEFAULT_MAX_UNITS = 3
-VALUE_PART_UNITS = 1
-"""A part asking for one value (a date, a figure) is answered by its best sentence…"""
-PART_UNITS = 2
-"""…another part of a several-part question by at most this many."""
-RELATIVE_FLOOR = 0.6
-ABSOLUTE_FLOOR = 0.3
 MAX_LIST_ITEMS = 12
-SAME_DOCUMENT_PENALTY = 0.1
-"""Each further sentence from an already quoted document scores this much less."""
-MIN_COVERAGE = 0.4
-"""Share of a part's weighted words its best sentence must hold to answer it…"""
-MEANING_COVERAGE = 0.2
-"""…or this share, when its meaning stands out among the sentences considered."""
-MEANING_MARGIN = 1.0
-"""How far above the typical sentence (in spreads, see _meaning) « stands out » is."""
-MEANING_ALONE = 2.0
-"""A sentence this far above the others answers by its meaning alone (« qui représentait
-l'ARS ? » / « en présence de M. X, directeur de l'ARS »)."""
-TOPIC_COVERAGE = 0.25
-"""A part with no words of its own (« pour combien de temps ? ») is answered by a sentence stating
-the value asked that holds this share of the whole question's words, or stands out by meaning."""
-VALUE_COVERAGE = 0.75
-"""A part asking for a value (« signé quand ? ») has few words; the sentence must hold most."""
-PREFIX_MIN = 4
 DANGLING = {"a", "à", "au", "aux", "de", "des", "du", "d'", "la", "le", "les", "l'", "un", "une", "et", "ou",
             "en", "pour", "par", "sur", "dans", "avec", "que", "qui", "est", "sont", "son", "sa", "ses",
             "ce", "cet", "cette", "ces", "leur", "leurs", "tout", "tous", "toute", "toutes", "très", "plus",
@@ -66,13 +48,11 @@ DANGLING = {"a", "à", "au", "aux", "de", "des", "du", "d'", "la", "le", "les", 
 LIST_BONUS = 0.15
 NAME_BONUS = 0.15
 """A sentence naming the question's territory beats one about its neighbour in the same document."""
-DOCUMENTS_LISTED = 6
 SHORT_LINE_WORDS = 12
 DOT_LEADERS = re.compile(r"\.{5,}|…{3,}")
 TERMINAL = (".", "!", "?", "…", ":", ";")
 MEANING_WEIGHT = 0.12
 UNKNOWN_TERM = "\x00"
-SOURCE_MARKER = re.compile(r"\[(\d+)\]")
 KIND_BONUS = 0.3
 DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 MISSING_KIND = {
@@ -85,45 +65,6 @@ MISSING_KIND = {
     "count": "aucun nombre",
     "place": "aucun lieu",
 }
-
-
-@dataclass
-class Unit:
-    """A sentence, or a sentence with the list it announces, scored for one part."""
-
-    passage: Passage
-    rank: int
-    start: int
-    end: int
-    score: float
-    coverage: float
-    terms: frozenset[str]
-    meaning: float = 0.0
-    """How far the sentence's meaning is above the typical one's, in spreads."""
-    states_kind: bool = True
-
-    @property
-    def quote(self) -> str:
-        return self.passage.text[self.start : self.end]
-
-    @property
-    def shown(self) -> str:
-        """The quote as the answer shows it: a source's own footnote marks (« [2] », common in
-        encyclopaedic text) in parentheses, so that every « [n] » of an answer is one of its
-        citations. The citation keeps the verbatim quote."""
-        return SOURCE_MARKER.sub(r"(\1)", self.quote)
-
-
-@dataclass
-class PartAnswer:
-    part: Part
-    units: list[Unit]
-    covered: bool
-    missing: str = ""
-    """Why the part is not covered, in French (« aucun montant »)."""
-    label: str = ""
-    """The territory this answer is for, in a comparison."""
-    all_units: list[Unit] = field(default_factory=list)
 
 
 class ExtractiveEngine:
@@ -168,7 +109,7 @@ class ExtractiveEngine:
             answers = [
                 self._answer_part(
                     part, understanding, group, vectors,
-                    label=f"{name.surface} — {_part_label(part, understanding)}" if several and n else name.surface,
+                    label=f"{name.surface} — {part_label(part, understanding)}" if several and n else name.surface,
                 )
                 for n, part in enumerate(understanding.parts)
                 for name, group in groups
@@ -204,15 +145,15 @@ class ExtractiveEngine:
                     continue
                 end = _list_end(passage.text, sentences, i)
                 found = expanded_terms(passage.text[sentence.start : end])
-                matched = sum(w for t, w in weights.items() if _has(found, t))
-                matched += 0.5 * sum(w for t, w in weights.items() if not _has(found, t) and _has(context, t))
+                matched = sum(w for t, w in weights.items() if has_term(found, t))
+                matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
                 candidates.append((passage, rank, sentence, end, matched / total, found))
         sentences = [passage.text[s.start : s.end] for passage, _, s, *_ in candidates]
         meanings = self._meaning(understanding.query(part), sentences, vectors)
         units = []
         for (passage, rank, sentence, end, coverage, found), meaning in zip(candidates, meanings):
             text = passage.text[sentence.start : end]
-            stated = states(part.kind, text) and all(_has(found, t) for t in part.counted)
+            stated = states(part.kind, text) and all(has_term(found, t) for t in part.counted)
             sentence_words = set(WORD.findall(fold(text)))
             score = (
                 coverage
@@ -255,34 +196,12 @@ class ExtractiveEngine:
         if not answering:
             reason = MISSING_KIND.get(part.kind or "", "rien")
             return PartAnswer(part, [], False, reason, label, units)
-        passing = [u for u in answering if _answers(part, u)]
+        passing = [u for u in answering if answers(part, u)]
         if not passing:
             return PartAnswer(part, [], False, "aucun passage sur ce point", label, units)
         limit = VALUE_PART_UNITS if part.kind else DOCUMENTS_LISTED if part.wants_documents else PART_UNITS
-        chosen = _select(_quotable(part, answering, passing), limit, part.wants_documents)
+        chosen = select(quotable(part, answering, passing), limit, part.wants_documents)
         return PartAnswer(part, chosen, True, "", label, units)
-
-
-def _answers(part: Part, unit: Unit) -> bool:
-    if not unit.states_kind:
-        return False
-    if not part.focus:
-        return unit.coverage >= TOPIC_COVERAGE or unit.meaning >= MEANING_MARGIN
-    if part.kind:  # the value is stated: most of the few words asked, or the closest meaning
-        return unit.coverage >= VALUE_COVERAGE or unit.meaning >= MEANING_MARGIN
-    if unit.meaning >= MEANING_ALONE:
-        return True
-    return unit.coverage >= MIN_COVERAGE or (unit.coverage >= MEANING_COVERAGE and unit.meaning >= MEANING_MARGIN)
-
-
-def _has(terms: set[str] | frozenset[str], term: str) -> bool:
-    """The term, or one of its family (« sign » for « signature », « signataires »): the
-    stemmer keeps them apart, a reader does not."""
-    if term in terms:
-        return True
-    return len(term) >= PREFIX_MIN and any(
-        len(other) >= PREFIX_MIN and (other.startswith(term) or term.startswith(other)) for other in terms
-    )
 
 
 def _fragment(sentences: list[Sentence], i: int) -> bool:
@@ -294,13 +213,6 @@ def _fragment(sentences: list[Sentence], i: int) -> bool:
         return False
     last_word = sentence.text.split()[-1].casefold()
     return last_word in DANGLING or (i == len(sentences) - 1 and len(sentence.text.split()) < 4)
-
-
-def _quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:
-    """Once a part is known to be answered, what its answer may quote: for a value, sentences
-    that answer on their own; otherwise the best scored ones (a list scoring just under the
-    bar beats the sentence that carried the decision)."""
-    return passing if part.kind else answering
 
 
 def comparison_groups(understanding: Understanding, passages: list[Passage]) -> list[tuple[Name, list[Passage]]]:
@@ -378,173 +290,3 @@ def _answer_type_bonus(question: QuestionProfile, sentence: Sentence) -> float:
     return bonus
 
 
-def _select(units: list[Unit], limit: int, one_per_document: bool = False) -> list[Unit]:
-    ranked = sorted(units, key=lambda u: u.score, reverse=True)
-    if not ranked:
-        return []
-    floor = max(RELATIVE_FLOOR * ranked[0].score, ABSOLUTE_FLOOR)
-    chosen: list[Unit] = []
-    candidates = [u for u in ranked if u.score >= floor] or ranked[:1]
-    while candidates and len(chosen) < limit:
-        def adjusted(unit: Unit) -> float:
-            same_doc = sum(other.passage.doc_id == unit.passage.doc_id for other in chosen)
-            return unit.score - (1.0 if one_per_document else SAME_DOCUMENT_PENALTY) * same_doc
-
-        best = max(candidates, key=adjusted)
-        candidates.remove(best)
-        if not any(_same_content(best, other) for other in chosen):
-            chosen.append(best)
-    return chosen
-
-
-def _same_content(a: Unit, b: Unit) -> bool:
-    """Overlapping chunks repeat sentences; a list unit also contains its own items."""
-    if a.quote in b.quote or b.quote in a.quote:
-        return True
-    union = a.terms | b.terms
-    return bool(union) and len(a.terms & b.terms) / len(union) > 0.7
-
-
-def _older_differing_figure(lead: Unit, units: list[Unit]) -> Unit | None:
-    """A sentence of an older document that states another figure about the same thing."""
-    lead_counts = counts_in(lead.quote)
-    if not lead_counts or not lead.passage.date:
-        return None
-    for unit in sorted(units, key=lambda u: u.score, reverse=True):
-        older = unit.passage.date and unit.passage.date < lead.passage.date
-        if not older or unit.passage.doc_id == lead.passage.doc_id:
-            continue
-        if unit.coverage < 0.6 * lead.coverage:
-            continue
-        counts = counts_in(unit.quote) - {float(unit.passage.date[:4])}
-        if counts and not counts & lead_counts:
-            return unit
-    return None
-
-
-def _contradiction_within(lead: Unit, units: list[Unit]) -> Unit | None:
-    """Another sentence of the lead's own document about the same thing with another year
-    (« ouvrira en 2027 » … « est désormais prévue en 2028 »)."""
-    lead_years = _years(lead.quote)
-    if not lead_years:
-        return None
-    lead_terms = {t for t in lead.terms if not t.isdigit()}
-    for unit in units:
-        if unit.passage.doc_id != lead.passage.doc_id or unit.quote in lead.quote or lead.quote in unit.quote:
-            continue
-        years = _years(unit.quote)
-        if not years or years & lead_years:
-            continue
-        shared = lead_terms & unit.terms
-        if len(shared) >= 3 and len(shared) >= 0.4 * min(len(lead_terms), len(unit.terms)):
-            return unit
-    return None
-
-
-def _years(text: str) -> set[str]:
-    return set(re.findall(r"\b(?:19|20)\d{2}\b", text))
-
-
-class _Citations:
-    """Citations numbered in order of first use, one per quoted unit."""
-
-    def __init__(self) -> None:
-        self.citations: list[Citation] = []
-        self._numbers: dict[tuple[str, int, int], int] = {}
-
-    def cite(self, unit: Unit) -> int:
-        key = (unit.passage.id, unit.start, unit.end)
-        if key not in self._numbers:
-            self.citations.append(Citation.from_passage(len(self.citations) + 1, unit.passage, unit.quote))
-            self._numbers[key] = len(self.citations)
-        return self._numbers[key]
-
-
-def compose(understanding: Understanding, answers: list[PartAnswer], audience: str = "") -> Draft:
-    """The answer text: one part as flowing quotes, several parts (or territories) one by one."""
-    if not any(a.covered for a in answers):
-        return Draft("")
-    if len(answers) == 1:
-        return _single(answers[0], audience)
-    citations = _Citations()
-    blocks = []
-    for answer in answers:
-        heading = answer.label or _part_label(answer.part, understanding)
-        heading += " " if heading.endswith("?") else " : "
-        if not answer.covered:
-            blocks.append(f"{heading}les documents ne le précisent pas ({answer.missing}).")
-            continue
-        lead = _direct_value(answer)
-        quotes = " ".join(f"{unit.shown} [{citations.cite(unit)}]" for unit in answer.units)
-        blocks.append(f"{heading}{lead}{quotes}")
-    prefix = "- " if audience == "coordinateur" or any(a.label for a in answers) else ""
-    separator = "\n\n" if any("\n" in b for b in blocks) else "\n"
-    return Draft(separator.join(prefix + b for b in blocks), citations.citations)
-
-
-def _single(answer: PartAnswer, audience: str) -> Draft:
-    """One part: the value first, then its sentences, as the answer has always read."""
-    part = answer.part
-    limit = VALUE_PART_UNITS + 1 if part.kind else MAX_UNITS.get(audience, DEFAULT_MAX_UNITS)
-    if part.wants_documents:
-        limit = DOCUMENTS_LISTED
-    answering = [u for u in answer.all_units if u.states_kind]
-    relevant = _quotable(part, answering, [u for u in answering if _answers(part, u)])
-    chosen = _select(relevant or answer.units, limit, part.wants_documents)
-    question = answer.part.profile
-    if question.wants_current:
-        chosen.sort(key=lambda u: u.passage.date, reverse=True)
-    units = answer.all_units
-    older = _older_differing_figure(chosen[0], units) if question.wants_number or question.wants_current else None
-    contradiction = _contradiction_within(chosen[0], units)
-    citations = _Citations()
-    parts: list[str] = []
-    several_documents = len({unit.passage.doc_id for unit in chosen}) > 1
-    for unit in chosen:
-        prefix = "- " if (audience == "coordinateur" or several_documents) and len(chosen) > 1 else ""
-        if audience == "ars":
-            prefix = f"{unit.passage.metadata.get('title', unit.passage.file)} : "
-        elif several_documents:
-            prefix += f"{_document_label(unit.passage)} : "
-        parts.append(f"{prefix}{unit.shown} [{citations.cite(unit)}]")
-    lead = _direct_value(PartAnswer(answer.part, chosen, True))
-    if lead:
-        parts[0] = lead + parts[0]
-    if older:
-        when = french_date(older.passage.date)
-        parts.append(f"Une source plus ancienne ({when}) indiquait : « {older.shown} » [{citations.cite(older)}]")
-    if contradiction in chosen:
-        parts.append(
-            f"Attention : les passages [1] et [{chosen.index(contradiction) + 1}] du même document "
-            "se contredisent."
-        )
-    elif contradiction:
-        parts.append(
-            f"Attention, le même document indique aussi : « {contradiction.shown} » "
-            f"[{citations.cite(contradiction)}] — ces deux informations se contredisent."
-        )
-    separator = "\n\n" if any("\n" in part for part in parts) or audience == "coordinateur" else " "
-    if several_documents and separator == " ":
-        separator = "\n"
-    return Draft(separator.join(parts), citations.citations)
-
-
-def _document_label(passage: Passage) -> str:
-    """Who a sentence speaks for, in a list drawn from several documents."""
-    meta = passage.metadata
-    return meta.get("territory") or meta.get("title") or passage.file
-
-
-def _direct_value(answer: PartAnswer) -> str:
-    """« 35 000 euros — » before the sentence that states it (a verbatim span of it). Plain
-    text: the chat escapes every answer, so no markup of ours could be told from a source's."""
-    if not answer.units:
-        return ""
-    value = value_span(answer.part.kind, answer.units[0].quote)
-    return f"{value} — " if value else ""
-
-
-def _part_label(part: Part, understanding: Understanding) -> str:
-    text = part.text[len(understanding.topic) :].strip(" ,;:") if understanding.topic else part.text
-    text = re.sub(r"^(?:et|puis|mais|ou)\s+", "", text, flags=re.IGNORECASE)
-    return (text[:1].upper() + text[1:]).rstrip(" ?") + " ?"

@@ -46,7 +46,6 @@ VALUES: dict[str, re.Pattern] = {
         rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
         rf"\b(?:horizon|d['’]ici(?: à)?|échéance)\s+{YEAR}\b|"
         rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?)\b", re.I),
-    "place": re.compile(r"\b(?:à|au|aux|en|dans|sur|chez)\s+\w+", re.I),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
     "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }
@@ -65,14 +64,19 @@ def cue_span(question: str, kind: str | None) -> tuple[int, int] | None:
     return cue.span() if cue else None
 
 
+UNCHECKED = {"place"}
+"""Kinds whose cue words are set aside but whose values are too varied to check (« à la mairie »,
+« dans tous les pôles », « sur le port »)."""
+
+
 def states(kind: str | None, text: str) -> bool:
     """Whether the text states a value of that kind (always true when no kind is asked)."""
-    return kind is None or bool(VALUES[kind].search(text))
+    return kind is None or kind in UNCHECKED or bool(VALUES[kind].search(text))
 
 
 def value_span(kind: str | None, text: str) -> str | None:
     """The first value of that kind in the text, verbatim: the direct answer put first."""
-    if kind is None or kind == "count":
+    if kind is None or kind == "count" or kind in UNCHECKED:
         return None
     found = VALUES[kind].search(text)
     return found.group(0).strip() if found else None

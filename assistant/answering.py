@@ -25,7 +25,9 @@ from assistant.understanding import understand
 
 MAX_QUESTION_CHARS = 2000
 EXTRA_PASSAGES = 4
-"""Passages added by the search of each part of a several-part question."""
+"""Passages added by the search of each part of a several-part question, or of each territory."""
+WIDE_SEARCH = 16
+"""Passages retrieved for a question whose answer lists documents (« quels CLS ont… »)."""
 
 
 class QuestionError(ValueError):
@@ -132,7 +134,8 @@ class Assistant:
         allowed = restrict(filters, role)  # before anything is searched: an unknown role fails here
         standalone = standalone_question(question, history or [])
         understanding = understand(standalone)
-        passages = self.retriever.search(standalone, allowed)
+        k = WIDE_SEARCH if understanding.lists_documents else None
+        passages = self.retriever.search(standalone, allowed, k=k)
         for extra in understanding.search_texts:  # each part of a several-part question
             passages = _merged(passages, self.retriever.search(extra, allowed, k=EXTRA_PASSAGES))
         return standalone, passages, assess_support(understanding, passages, self.extractive)

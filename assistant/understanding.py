@@ -119,8 +119,18 @@ class Understanding:
 
     @property
     def search_texts(self) -> list[str]:
-        """One query per part, when there are several."""
-        return [self.query(part) for part in self.parts] if len(self.parts) > 1 else []
+        """Searches beside the question's own: one per part when there are several, one per
+        territory when it names several (each one's documents must be among the passages)."""
+        texts = [self.query(part) for part in self.parts] if len(self.parts) > 1 else []
+        places = [n.surface for n in self.required_names if not YEAR.fullmatch(n.surface)]
+        if len(places) > 1:
+            texts += [f"{place} {self.parts[0].text}" for place in places]
+        return texts
+
+    @property
+    def lists_documents(self) -> bool:
+        """« Quels CLS ont… ? »: the answer is spread over many documents."""
+        return any(part.wants_documents for part in self.parts)
 
 
 def understand(question: str) -> Understanding:

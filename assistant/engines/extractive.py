@@ -161,7 +161,7 @@ class ExtractiveEngine:
                 + (KIND_BONUS if part.kind and stated else 0.0)
                 + (LIST_BONUS if part.wants_list and end > sentence.end else 0.0)
                 + (NAME_BONUS if any(name and name <= sentence_words for name in names) else 0.0)
-                + _answer_type_bonus(part.profile, sentence)
+                + _answer_type_bonus(part.profile, sentence, announces_list=end > sentence.end)
                 + 0.05 / (rank + 1)
             )
             units.append(Unit(passage, rank, sentence.start, end, score, coverage, frozenset(found), meaning, stated))
@@ -207,7 +207,7 @@ class ExtractiveEngine:
 def _fragment(sentences: list[Sentence], i: int) -> bool:
     """A sentence cut by the chunk's edge (the neighbouring chunk holds it whole)."""
     sentence = sentences[i]
-    if i == 0 and sentence.text[:1].islower():
+    if sentence.text[:1].islower() and not sentence.is_item:  # a sentence starts with a capital
         return True
     if sentence.text.rstrip("»\"' )").endswith(TERMINAL):
         return False
@@ -274,7 +274,7 @@ def _unquotable(sentence: Sentence) -> bool:
     return sentence.is_heading or shouting or bool(DOT_LEADERS.search(sentence.text))
 
 
-def _answer_type_bonus(question: QuestionProfile, sentence: Sentence) -> float:
+def _answer_type_bonus(question: QuestionProfile, sentence: Sentence, announces_list: bool = False) -> float:
     bonus = 0.0
     counts = counts_in(sentence.text)
     if question.wants_number and counts - {float(y) for y in question.years}:
@@ -285,7 +285,7 @@ def _answer_type_bonus(question: QuestionProfile, sentence: Sentence) -> float:
         bonus += 0.2
     if question.wants_definition and DEFINES.search(sentence.text):
         bonus += 0.2
-    if len(sentence.text.split()) < 4:
+    if len(sentence.text.split()) < 4 and not announces_list:  # « Contact : » with its lines is whole
         bonus -= 0.2
     return bonus
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.passages import Passage
 from assistant.understanding import Part
 
-VALUE_PART_UNITS = 1
+VALUE_PART_UNITS = 2
 """A part asking for one value (a date, a figure) is answered by its best sentence…"""
 PART_UNITS = 2
 """…another part of a several-part question by at most this many."""

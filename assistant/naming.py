@@ -18,6 +18,7 @@ from assistant.glossary import GLOSSARY
 from assistant.understanding import Name
 
 WORD = re.compile(r"[^\W_]+")
+MID_SENTENCE = re.compile(r"[\w,'’(-] ?$")
 METADATA_FIELDS = ("title", "publisher", "territory", "region")
 
 
@@ -56,9 +57,14 @@ def lowercase_words(texts) -> set[str]:
 
 
 def capitalised_words(texts) -> set[str]:
-    """Stems of the words the documents write with a capital (names, and words opening a
-    sentence: `lowercase_words` tells them apart)."""
-    return {stem(fold(w)) for text in texts for w in WORD.findall(text) if w[:1].isupper()}
+    """Stems of the words the documents capitalise inside a sentence (« … de Challans Gois »):
+    names. A capital after a full stop, a colon or a line break proves nothing."""
+    return {
+        stem(fold(match.group(0)))
+        for text in texts
+        for match in WORD.finditer(text)
+        if match.group(0)[:1].isupper() and MID_SENTENCE.search(text[max(0, match.start() - 3) : match.start()])
+    }
 
 
 def mentions(name: Name, document: DocumentText) -> bool:

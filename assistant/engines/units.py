@@ -39,6 +39,11 @@ the value asked that holds this share of the whole question's words, or stands o
 VALUE_COVERAGE = 0.75
 """A part asking for a value (« signé quand ? ») has few words; the sentence must hold most."""
 PREFIX_MIN = 4
+DERIVATIONS = {
+    "at", "atur", "atair", "ation", "ateur", "atric", "ement", "ment", "eur", "euse", "ant", "ent",
+    "ag", "al", "if", "iv", "ion", "ier", "ist", "is",
+}
+"""Suffixes the French stemmer leaves on stems of one family (signé, signature, signataire)."""
 SOURCE_MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -98,9 +103,13 @@ def has_term(terms: set[str] | frozenset[str], term: str) -> bool:
     stemmer keeps them apart, a reader does not."""
     if term in terms:
         return True
-    return len(term) >= PREFIX_MIN and any(
-        len(other) >= PREFIX_MIN and (other.startswith(term) or term.startswith(other)) for other in terms
-    )
+    return len(term) >= PREFIX_MIN and any(_family(term, other) or _family(other, term) for other in terms)
+
+
+def _family(short: str, long: str) -> bool:
+    """« sign » / « signatur »: the longer stem is the shorter one and a derivational suffix
+    (« commun » / « communaut » are two words, not one family)."""
+    return long.startswith(short) and long[len(short) :] in DERIVATIONS
 
 
 def quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import string
 
+from assistant.passages import quote_span as find_quote  # noqa: F401  (used by the source cards)
+
 CITATION = re.compile(r"\[(\d+)\]")
 LIST_ITEM = re.compile(r"^\s*(?:[-•*▪◦]|\d+[.)])\s+")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -75,19 +77,6 @@ def highlighted_markdown(passage: str, quote: str) -> str:
         return "".join(out).strip()
 
     return _assemble(lines, render, keep_lists=False)
-
-
-def find_quote(passage: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` lies in `passage`, ignoring differences of white space."""
-    quote = quote.strip()
-    if not quote:
-        return None
-    start = passage.find(quote)
-    if start >= 0:
-        return start, start + len(quote)
-    words = [re.escape(word) for word in quote.split()]
-    match = re.search(r"\s+".join(words), passage)
-    return (match.start(), match.end()) if match else None
 
 
 def _lines(text: str) -> list[str]:

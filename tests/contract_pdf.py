@@ -7,6 +7,7 @@ so that where it lies in the PDF can be checked without ambiguity.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -26,6 +27,10 @@ FACTS = {
         "Quel est le budget annuel du dépistage du diabète dans le CLS de Valmont-sur-Orne ?"),
 }
 """Page → (sentence stating the fact, question it answers)."""
+ACROSS = ("La maison de santé pluriprofessionnelle de Valmont-sur-Orne ouvrira ses portes",
+          "en septembre 2026 avec huit médecins généralistes et deux infirmières.")
+ACROSS_PAGE = 5
+"""A sentence that starts at the foot of page 5 and ends at the top of page 6."""
 SUBJECTS = ["Les partenaires signataires", "Le conseil local de santé mentale", "Les professionnels du territoire",
             "La communauté professionnelle territoriale", "Les associations d'usagers", "Le centre hospitalier"]
 VERBS = ["partagent", "examinent", "complètent", "actualisent", "diffusent", "présentent"]
@@ -47,10 +52,27 @@ def page_paragraphs(page: int) -> list[str]:
     if page in FACTS:
         paragraphs.append(FACTS[page][0])
     paragraphs.append(" ".join(filler(page, i) for i in range(3, 6)))
+    if page == ACROSS_PAGE:
+        paragraphs.append(ACROSS[0])
+    if page == ACROSS_PAGE + 1:
+        paragraphs.insert(0, ACROSS[1])
     return paragraphs
 
 
-def write_contract(path: Path, pages: int = 6) -> Path:
+@dataclass(frozen=True)
+class Line:
+    """A printed line: its text, page and baseline, in points from the top left of the page."""
+
+    text: str
+    page: int
+    left: float
+    baseline: float
+    size: float
+
+
+def write_contract(path: Path, pages: int = 6) -> list[Line]:
+    """Writes the contract; returns where every line of body text was printed."""
+    printed = []
     canvas = Canvas(str(path), pagesize=A4, invariant=1)
     canvas.setTitle(f"Contrat local de santé de {TERRITORY}")
     for page in range(1, pages + 1):
@@ -63,8 +85,9 @@ def write_contract(path: Path, pages: int = 6) -> Path:
         for paragraph in page_paragraphs(page):
             for line in simpleSplit(paragraph, "Helvetica", 11, WIDTH):
                 canvas.drawString(LEFT, cursor, line)
+                printed.append(Line(line, page, LEFT, A4[1] - cursor, 11))
                 cursor -= 15
             cursor -= 12
         canvas.showPage()
     canvas.save()
-    return path
+    return printed

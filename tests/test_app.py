@@ -234,6 +234,12 @@ def test_escaped_text_has_no_markup_left():
     assert html.unescape(escaped) == HOSTILE
 
 
+def test_bare_addresses_do_not_become_links():
+    escaped = escape("voir https://exemple.test/x, www.exemple.test et contact@exemple.test")
+    assert "https\u2060&#58;" in escaped and "www\u2060&#46;" in escaped and "&#64;\u2060exemple" in escaped
+    assert html.unescape(escaped).replace("\u2060", "") == "voir https://exemple.test/x, www.exemple.test et contact@exemple.test"
+
+
 def test_answer_markdown_links_citations_and_keeps_lists():
     rendered = answer_markdown("Deux axes : [1]\n- santé mentale [2]\n- <b>environnement</b>", "t1", {1: 'Titre "cité"'})
     assert '[:blue-badge[1]](#source-t1-1 "Titre &#34;cité&#34;")' in rendered

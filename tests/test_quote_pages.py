@@ -23,7 +23,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 @pytest.fixture(scope="module")
 def contract(tmp_path_factory, embeddings):
     folder = tmp_path_factory.mktemp("contract")
-    pdf = write_contract(folder / "valmont-sur-orne_2025-02-03_cls-2025-2029.pdf")
+    pdf = folder / "valmont-sur-orne_2025-02-03_cls-2025-2029.pdf"
+    write_contract(pdf)
     settings = make_settings(tmp_path_factory.mktemp("contract-store") / "data")
     report = Ingestor(settings, embeddings).run([folder])
     assert report.added == [pdf.name], report.to_dict()

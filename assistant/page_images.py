@@ -32,6 +32,8 @@ PADDING = 1.5
 """Points added around each highlighted line, so the marker covers ascenders and descenders."""
 NEARBY_PAGES = 2
 """Pages searched after the expected one before the whole document is searched."""
+SHINGLE = 12
+"""Letters per piece of the quote looked for on every page, to pick where to align it."""
 MIN_COVERAGE = 0.8
 """Share of the quote's letters that must be found on the pages for a highlight to be drawn."""
 _LOCK = threading.RLock()
@@ -78,19 +80,38 @@ def locate(path: Path, quote: str, page: int | None = None) -> list[QuotePage]:
     if not target:
         return []
     count = page_count(path)
-    everywhere = list(range(1, count + 1))
-    stages = [everywhere]
+    stages: list[tuple[list[int], bool]] = []
     if page:
         start = min(max(page, 1), count)
-        stages.insert(0, list(range(max(start - 1, 1), min(start + NEARBY_PAGES, count) + 1)))
-    # Exact runs first, everywhere, before any approximate alignment: contracts repeat sentences
-    # that differ by a number or a name, which an alignment would take for one another.
+        own = list(range(start, min(start + 1, count) + 1))
+        nearby = list(range(max(start - 1, 1), min(start + NEARBY_PAGES, count) + 1))
+        stages = [(own, True), (nearby, True), (own, False), (nearby, False)]
     for exact in (True, False):
-        for numbers in stages:
-            found = _search(path, target, numbers, exact)
+        for numbers in [numbers for numbers, stage_exact in stages if stage_exact == exact] + [None]:
+            numbers = numbers or _candidates(path, target, count, exact)  # the whole document, last
+            found = _search(path, target, numbers, exact) if numbers else []
             if found:
                 return found
     return []
+
+
+def _candidates(path: Path, target: str, count: int, exact: bool) -> list[int]:
+    """Pages of the whole document worth a close search, from each page's text read at once (a
+    300-page file in well under a second, where reading every character's box takes seconds):
+    the first page where the quote starts exactly, else the page sharing most of its words."""
+    texts = [_page_text(str(path), _mtime(path), number) for number in range(1, count + 1)]
+    if exact:
+        for number, text in enumerate(texts, start=1):
+            following = texts[number] if number < count else ""
+            if target in text + following:
+                return list(range(number, min(number + 1, count) + 1))
+        return []
+    pieces = {target[i : i + SHINGLE] for i in range(0, max(len(target) - SHINGLE, 0) + 1, SHINGLE // 2)}
+    scores = [sum(piece in text for piece in pieces) for text in texts]
+    best = max(range(count), key=scores.__getitem__) + 1
+    if not scores[best - 1]:
+        return []
+    return list(range(max(best - 1, 1), min(best + 1, count) + 1))
 
 
 def render(path: Path, number: int, boxes: tuple[Box, ...] = (), scale: float = SCALE) -> bytes:
@@ -174,6 +195,13 @@ def _mtime(path: Path) -> float:
 @lru_cache(maxsize=8)
 def _document(path: str, mtime: float) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(path)
+
+
+@lru_cache(maxsize=4096)
+def _page_text(path: str, mtime: float, number: int) -> str:
+    """The page's letters and digits, folded, read in one call (no boxes): for picking pages."""
+    with _LOCK:
+        return _fold(_document(path, mtime)[number - 1].get_textpage().get_text_range())
 
 
 @lru_cache(maxsize=256)

@@ -31,8 +31,9 @@ def expander(citation: Citation, path: Path, key: str) -> None:
 def _page(citation: Citation, path: str, key: str) -> None:
     pdf = Path(path)
     try:
-        count = page_images.page_count(pdf)
-        located = {found.number: found for found in page_images.locate(pdf, citation.quote, citation.page)}
+        with st.spinner("Recherche du passage cité dans le document…"):
+            count = page_images.page_count(pdf)
+            located = {found.number: found for found in page_images.locate(pdf, citation.quote, citation.page)}
     except Exception:  # a damaged or replaced original must not break the answer around it
         st.caption("Impossible d'afficher cette page du fichier d'origine.")
         return

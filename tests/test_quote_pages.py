@@ -11,8 +11,10 @@ import re
 import pytest
 
 from assistant import page_images
+from assistant.embeddings import get_embeddings
 from assistant.passages import Citation, Passage
 from assistant.service import load_assistant
+from assistant.store import chroma_client, open_collection
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings
 from tests.contract_pdf import FACTS, write_contract
@@ -39,9 +41,6 @@ def printed_page(pdf, quote: str) -> int:
 
 def test_every_sentence_of_every_chunk_cites_the_page_it_starts_on(contract):
     settings, pdf = contract
-    from assistant.store import chroma_client, open_collection
-    from assistant.embeddings import get_embeddings
-
     collection = open_collection(chroma_client(settings), settings, get_embeddings(settings.embeddings))
     stored = collection.get(include=["documents", "metadatas"])
     later_page = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -56,7 +57,7 @@ class Citation:
             title=meta.get("title", ""),
             publisher=meta.get("publisher", ""),
             date=meta.get("date", ""),
-            page=passage.page,
+            page=quote_page(passage, quote),
             quote=quote,
         )
 
@@ -88,3 +89,31 @@ class Answer:
                 {"file": p.file, "page": p.page, "score": round(p.score, 4)} for p in self.sources
             ],
         }
+
+
+def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` lies in `text`, ignoring differences of white space."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    match = re.search(r"\s+".join(re.escape(word) for word in quote.split()), text)
+    return (match.start(), match.end()) if match else None
+
+
+def quote_page(passage: Passage, quote: str) -> int | None:
+    """The page the quote starts on, not the chunk's first page: ingestion records where each
+    later page starts inside the chunk (`page_breaks`, « offset:page,… »). A store ingested before
+    that, or a quote not found verbatim, falls back to the chunk's first page."""
+    breaks = passage.metadata.get("page_breaks")
+    span = quote_span(passage.text, quote) if breaks else None
+    if span is None:
+        return passage.page
+    page = passage.page
+    for pair in str(breaks).split(","):
+        offset, _, number = pair.partition(":")
+        if offset.isdigit() and number.isdigit() and span[0] >= int(offset):
+            page = int(number)
+    return page

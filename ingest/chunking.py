@@ -33,6 +33,9 @@ class Chunk:
     """Last page the chunk is on: differs from `page` when a paragraph runs across a page break."""
     section: str
     """Nearest heading above the chunk, '' when there is none."""
+    page_breaks: tuple[tuple[int, int], ...] = ()
+    """(offset in `text`, page number) of each page that starts inside the chunk, so that a quote
+    can cite the page it is on rather than the chunk's first page."""
 
 
 def chunk_pages(
@@ -68,6 +71,11 @@ def chunk_pages(
                 page=first,
                 page_end=last,
                 section=headings[heading][1] if heading >= 0 else "",
+                page_breaks=tuple(
+                    (page_start - start, number)
+                    for page_start, number in zip(page_starts, page_numbers)
+                    if start < page_start < end and number is not None
+                ),
             )
         )
     return chunks

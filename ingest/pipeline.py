@@ -277,12 +277,19 @@ def chunk_metadata(chunk: Chunk, doc_id: str, metadata: dict[str, str]) -> dict:
     if chunk.page is not None:
         values["page"] = chunk.page
         values["page_end"] = chunk.page_end
+    if chunk.page_breaks:
+        values["page_breaks"] = encode_page_breaks(chunk.page_breaks)
     if addresses_a_model(chunk.text):
         values[QUARANTINE_KEY] = True  # only then: the other chunks' metadata stays as it was
     if metadata.get("date"):
         # Chroma compares numbers only: the date as YYYYMMDD makes date ranges filterable.
         values["date_num"] = int(date.fromisoformat(metadata["date"]).strftime("%Y%m%d"))
     return values
+
+
+def encode_page_breaks(breaks: tuple[tuple[int, int], ...]) -> str:
+    """Chroma metadata holds scalars only: « offset:page » pairs, comma-separated."""
+    return ",".join(f"{offset}:{page}" for offset, page in breaks)
 
 
 def embedding_text(chunk: Chunk, metadata: dict[str, str]) -> str:

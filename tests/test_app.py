@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from assistant.config import get_settings
 from assistant.passages import Answer, Citation
 from assistant.retrieval import Filters
-from assistant.ui import export
+from assistant.ui import export, sources
 from assistant.ui.markdown import answer_markdown, escape, highlighted_markdown
 from assistant.ui.session import Turn
 from tests.conftest import CORPUS_BAD, ROOT
@@ -74,7 +74,14 @@ def test_ask_gives_an_answer_with_linked_citations_and_sources(app):
     assert "ARS Normandie" in text_of(reply.caption) and "27 mars 2025" in text_of(reply.caption)
     passage = text_of(reply.expander[0].markdown)
     assert ":orange-background[**" in passage and "25 000" in passage
-    assert any(b.label == "Exporter en note (Markdown)" for b in app.get("download_button"))
+    assert {"Markdown", "Word", "PDF"} <= {b.label for b in app.get("download_button")}
+    # Only cited passages get a card; the other retrieved ones are listed under one collapsed expander.
+    assert len(headings) == len(turn.answer.citations)
+    consulted = [e for e in reply.expander if e.label.startswith("Autres passages consultés")]
+    assert len(consulted) == 1 and consulted[0].proto.expanded is False
+    cited = {sources.passage_for(c, turn.answer.sources).id for c in turn.answer.citations}
+    assert consulted[0].label == f"Autres passages consultés ({len(turn.answer.sources) - len(cited)})"
+    assert ":orange-background" not in text_of(consulted[0].markdown)
 
 
 def test_unanswerable_question_says_what_was_searched_and_closest_documents(app):
@@ -225,6 +232,12 @@ def test_escaped_text_has_no_markup_left():
     for char in "<>[]()*:$`":
         assert char not in escaped
     assert html.unescape(escaped) == HOSTILE
+
+
+def test_bare_addresses_do_not_become_links():
+    escaped = escape("voir https://exemple.test/x, www.exemple.test et contact@exemple.test")
+    assert "https\u2060&#58;" in escaped and "www\u2060&#46;" in escaped and "&#64;\u2060exemple" in escaped
+    assert html.unescape(escaped).replace("\u2060", "") == "voir https://exemple.test/x, www.exemple.test et contact@exemple.test"
 
 
 def test_answer_markdown_links_citations_and_keeps_lists():

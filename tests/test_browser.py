@@ -134,7 +134,7 @@ def test_question_streamed_answer_and_citation_in_chromium(page, tmp_path):
     assert original.value.suggested_filename == "ars-normandie_2025-03-27_communique-cls.pdf"
     assert Path(original.value.path()).read_bytes().startswith(b"%PDF")
     with page.expect_download() as note:
-        page.get_by_role("button", name="Exporter en note (Markdown)").last.click()
+        page.locator('[class*="st-key-footer-"]').last.get_by_role("button", name="Markdown").click()
     text = Path(note.value.path()).read_text(encoding="utf-8")
     assert text.startswith("# Note de synthèse") and "25 000" in text and "## Sources" in text
 

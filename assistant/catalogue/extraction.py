@@ -34,6 +34,7 @@ from assistant.catalogue.names import (
 )
 from assistant.engines.injection import addresses_a_model, quarantined
 from assistant.french import NUMBER_WORDS, fold
+from assistant.passages import Passage, quote_page
 from assistant.sentences import Sentence, split_sentences
 
 @dataclass
@@ -364,7 +365,7 @@ class _DocumentReader:
             title=meta.get("title", ""),
             publisher=meta.get("publisher", ""),
             date=meta.get("date", ""),
-            page=meta.get("page"),
+            page=quote_page(Passage(chunk.id, chunk.text, meta), quote.strip()),
             quote=quote.strip(),
             metadata={k: meta[k] for k in FILTER_KEYS if k in meta},
         )

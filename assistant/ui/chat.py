@@ -15,6 +15,7 @@ from assistant.ui.markdown import answer_markdown, escape
 
 USER_AVATAR = ":material/person:"
 ASSISTANT_AVATAR = ":material/health_and_safety:"
+ICONS = {"md": ":material/description:", "docx": ":material/article:", "pdf": ":material/picture_as_pdf:"}
 REFRESH_S = 0.04
 """At most one redraw of the streamed text per this many seconds."""
 
@@ -48,6 +49,7 @@ def render() -> None:
         ask(question, filters, audience)
     elif not session.turns():
         welcome(audience, bool(rows))
+    conversation_export(session.turns())
     sidebar.new_conversation_button(restart_slot)
 
 
@@ -126,20 +128,39 @@ def after_answer(turn: session.Turn) -> None:
     sources.panel(answer, turn.id)
     settings = resources.settings()
     with st.container(horizontal=True, vertical_alignment="center", key=f"footer-{turn.id}"):
-        st.download_button(
-            "Exporter en note (Markdown)",
-            data=export.briefing_note(turn, labels.engine_label(settings)),
-            file_name=export.file_name(turn),
-            mime="text/markdown",
-            icon=":material/description:",
-            key=f"export-{turn.id}",
-            on_click="ignore",
-        )
+        st.caption("Exporter la note :", width="content")
+        export_buttons([turn], f"export-{turn.id}", labels.engine_label(settings))
         context = [f"réponse en {_seconds(turn.total_s)}", AUDIENCES[turn.audience].label]
         described = labels.describe_filters(turn.filters)
         if described:
             context.append(described)
         st.caption(escape(" · ".join(context)))
+
+
+def conversation_export(turns: list[session.Turn]) -> None:
+    """The whole conversation as one note, in the order of its turns (from two turns on)."""
+    if len(turns) < 2:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", key="conversation-export"):
+        st.caption(f":material/forum: Toute la conversation ({len(turns)} questions) :", width="content")
+        export_buttons(list(turns), "export-conversation", labels.engine_label(resources.settings()))
+
+
+def export_buttons(turns: list[session.Turn], key: str, engine: str) -> None:
+    """One download button per format; each note is written only when its button is clicked."""
+    conversation = len(turns) > 1
+    for extension, (label, mime) in export.FORMATS.items():
+        st.download_button(
+            label,
+            data=lambda extension=extension: export.document(turns, engine, extension),
+            file_name=export.file_name(turns[-1], extension, conversation),
+            mime=mime,
+            icon=ICONS[extension],
+            key=f"{key}-{extension}",
+            on_click="ignore",
+            type="tertiary",
+            help=f"Télécharger {'la conversation' if conversation else 'cette réponse'} en note {label}",
+        )
 
 
 def _seconds(value: float) -> str:

@@ -3,7 +3,9 @@
 Document text is untrusted: a passage may hold `<script>`, `[x](javascript:…)`, Streamlit
 directives (`:red[…]`, `:material/…:`) or LaTeX. Every ASCII punctuation character of such text is
 written as a numeric character reference (`&#60;`), which Markdown decodes into a literal character
-after parsing: nothing in the text can open a link, a tag, a directive or a formula. Our own markup
+after parsing: nothing in the text can open a link, a tag, a directive or a formula. Bare web and
+mail addresses, which Markdown would turn into links after decoding, get an invisible word joiner
+(U+2060) after their scheme, « www » or « @ ». Our own markup
 (citation badges, highlights, list bullets) is added around the escaped pieces, never inside them.
 """
 
@@ -12,15 +14,19 @@ from __future__ import annotations
 import re
 import string
 
+from assistant.passages import quote_span as find_quote  # noqa: F401  (used by the source cards)
+
 CITATION = re.compile(r"\[(\d+)\]")
 LIST_ITEM = re.compile(r"^\s*(?:[-•*▪◦]|\d+[.)])\s+")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 _ENTITIES = {ord(char): f"&#{ord(char)};" for char in string.punctuation}
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto)(?=:)|\bwww(?=\.)|@(?=\w)")
+WORD_JOINER = "\u2060"
 
 
 def escape(text: str) -> str:
     """Text shown exactly as written, whatever Markdown, HTML or directive it contains."""
-    return text.translate(_ENTITIES)
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text).translate(_ENTITIES)
 
 
 def anchor(turn_id: str, n: int) -> str:
@@ -75,19 +81,6 @@ def highlighted_markdown(passage: str, quote: str) -> str:
         return "".join(out).strip()
 
     return _assemble(lines, render, keep_lists=False)
-
-
-def find_quote(passage: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` lies in `passage`, ignoring differences of white space."""
-    quote = quote.strip()
-    if not quote:
-        return None
-    start = passage.find(quote)
-    if start >= 0:
-        return start, start + len(quote)
-    words = [re.escape(word) for word in quote.split()]
-    match = re.search(r"\s+".join(words), passage)
-    return (match.start(), match.end()) if match else None
 
 
 def _lines(text: str) -> list[str]:

@@ -1,8 +1,10 @@
 """The sources panel under an answer: one card per citation, the target of its `[n]` badge.
 
 A card shows the title, publisher, date, page and type, the passage with the quoted sentence
-highlighted (escaped first, see `markdown.py`), and buttons to download the original file or open
-its web page. Document text never goes through `unsafe_allow_html`.
+highlighted (escaped first, see `markdown.py`), for a PDF the page as printed with the quote
+highlighted (`page_view.py`), and buttons to download the original file or open its web page.
+Only cited passages get a card; the other retrieved passages are listed, collapsed, under
+« Autres passages consultés ». Document text never goes through `unsafe_allow_html`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import mimetypes
 import streamlit as st
 
 from assistant.passages import Answer, Citation, Passage
-from assistant.ui import labels, resources
+from assistant.ui import labels, page_view, resources
 from assistant.ui.markdown import anchor, escape, find_quote, highlighted_markdown
 
 def tooltip(citation: Citation) -> str:
@@ -31,11 +33,34 @@ def passage_for(citation: Citation, sources: list[Passage]) -> Passage | None:
 
 
 def panel(answer: Answer, turn_id: str) -> None:
-    if not answer.citations:
+    cited = [passage_for(citation, answer.sources) for citation in answer.citations]
+    if answer.citations:
+        plural = "s" if len(answer.citations) > 1 else ""
+        st.markdown(f"**Sources** · {len(answer.citations)} passage{plural} cité{plural}")
+    for citation, passage in zip(answer.citations, cited):
+        card(citation, passage, turn_id)
+    consulted(uncited(answer.sources, cited), turn_id)
+
+
+def uncited(sources: list[Passage], cited: list[Passage | None]) -> list[Passage]:
+    """The retrieved passages no citation was taken from, in their retrieval order."""
+    used = {passage.id for passage in cited if passage is not None}
+    return [passage for passage in sources if passage.id not in used]
+
+
+def consulted(passages: list[Passage], turn_id: str) -> None:
+    """The other retrieved passages, collapsed: read by the assistant, not cited."""
+    if not passages:
         return
-    st.markdown(f"**Sources** · {len(answer.citations)} passage{'s' if len(answer.citations) > 1 else ''} cité{'s' if len(answer.citations) > 1 else ''}")
-    for citation in answer.citations:
-        card(citation, passage_for(citation, answer.sources), turn_id)
+    with st.expander(f"Autres passages consultés ({len(passages)})", icon=":material/manage_search:",
+                     key=f"consulted-{turn_id}"):
+        for passage in passages:
+            meta = passage.metadata
+            where = [meta.get("publisher"), labels.date_label(passage.date),
+                     f"page {passage.page}" if passage.page else None]
+            st.markdown(f"**{escape(meta.get('title') or passage.file)}**  \n"
+                        f":gray[{escape(' · '.join(part for part in where if part))}]")
+            st.markdown(highlighted_markdown(passage.text, ""))
 
 
 def card(citation: Citation, passage: Passage | None, turn_id: str) -> None:
@@ -58,6 +83,9 @@ def card(citation: Citation, passage: Passage | None, turn_id: str) -> None:
                          key=f"passage-{turn_id}-{citation.n}"):
             text = passage.text if passage else citation.quote
             st.markdown(highlighted_markdown(text, citation.quote))
+        original = resources.original_path(citation.file)
+        if page_view.is_pdf(original):
+            page_view.expander(citation, original, f"{turn_id}-{citation.n}")
 
 
 def _original_buttons(citation: Citation, meta: dict, key: str) -> None:

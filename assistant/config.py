@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         return self.data_dir / "catalogue.sqlite3"
 
     @property
+    def lexical_path(self) -> Path:
+        """Saved lexical indexes (assistant/lexical_index.py), one folder per store state."""
+        return self.data_dir / "lexical"
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 

@@ -31,7 +31,8 @@ from assistant.catalogue.storage import refresh_catalogue
 from assistant.config import Settings
 from assistant.embeddings import TokenizingEmbeddings
 from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
-from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key
+from assistant.lexical_index import save_after_ingest
+from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key, store_revision
 from ingest import ocr
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_document
@@ -102,7 +103,14 @@ class Ingestor:
                     report.removed.append(record.file)
                     self._changed()
         refresh_catalogue(self.settings, self.collection, force=bool(report.added or report.updated or report.removed))
+        self._save_lexical_index()
         return report
+
+    def _save_lexical_index(self) -> None:
+        """The lexical index of the store as this run leaves it, for every reader to open."""
+        docs = {r.doc_id: [r.fingerprint, r.file, r.chunks] for r in self.records.all() if r.doc_id and r.chunks}
+        revision = store_revision(chroma_client(self.settings), self.settings)
+        save_after_ingest(self.settings.lexical_path, store_key(self.settings), self.collection, revision, docs)
 
     def _ingest_file(
         self,

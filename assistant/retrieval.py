@@ -271,6 +271,8 @@ class Retriever:
         """The chosen chunks as the store holds them; one whose stored metadata no longer passes
         the filters (the store changed since the index was built) is dropped."""
         ids = [str(index.ids[i]) for i in chosen]
+        if not ids:
+            return []
         stored = self.collection.get(ids=ids, include=["documents", "metadatas"])
         found = {i: (t, m) for i, t, m in zip(stored["ids"], stored["documents"], stored["metadatas"])}
         passages = []

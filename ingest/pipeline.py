@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from chromadb.api.models.Collection import Collection
@@ -51,6 +52,8 @@ PIPELINE_VERSION = "1"
 and re-embedded. Not bumped for the quarantine mark (cheap to add, costly to force on every store):
 chunks stored before it get it at their file's next change or the store's next `--rebuild`."""
 MB = 1024 * 1024
+TOKEN_COUNTS_KEPT = 65536
+"""Token counts remembered while one document is chunked."""
 KEPT_NOTE = " (la version déjà indexée est conservée)"
 
 
@@ -170,7 +173,8 @@ class Ingestor:
         metadata = document_metadata(document, source.name, declared)
         chunks = chunk_pages(
             document.pages,
-            self.embeddings.count_tokens,
+            # The splitter measures each piece more than once (splitting, then merging): each once.
+            lru_cache(maxsize=TOKEN_COUNTS_KEPT)(self.embeddings.count_tokens),
             self.settings.chunk_tokens,
             self.settings.chunk_overlap_tokens,
         )

@@ -69,15 +69,11 @@ class LexicalView:
         self._df = (np.diff(bm25.scores["indptr"]) if bm25 is not None else np.zeros(0, dtype=np.int64))
 
     @classmethod
-    def build(cls, positions: np.ndarray, tokens: list[list[int]], vocabulary: dict[str, int]) -> LexicalView:
+    def build(cls, positions: np.ndarray, tokens: list[np.ndarray], vocabulary: dict[str, int]) -> LexicalView:
         """`tokens`: the term ids of each chunk of the view, in the index's vocabulary."""
         if not len(positions):
             return cls(positions, None, vocabulary)
-        bm25 = bm25s.BM25()
-        # Term ids of the whole index: a term absent from the view has no posting and a zero
-        # document frequency, which changes no score. `create_empty_token` would add a term.
-        bm25.index((tokens, vocabulary), create_empty_token=False, show_progress=False)
-        return cls(positions, bm25, vocabulary)
+        return cls(positions, bm25_from_term_ids(tokens, len(vocabulary)), vocabulary)
 
     def frequency(self, term: str) -> int:
         """How many chunks of the view hold this stemmed term (their postings in the BM25 matrix)."""
@@ -101,6 +97,36 @@ class LexicalView:
         if not ids:
             return np.zeros(self.count, dtype=np.float32)
         return self.bm25.get_scores_from_ids(ids)
+
+
+def bm25_from_term_ids(tokens: list[np.ndarray], n_vocab: int) -> bm25s.BM25:
+    """The bm25s index `BM25().index((tokens, vocabulary))` builds, computed with numpy over all
+    chunks at once instead of a Python loop per chunk (×10 at 100k chunks): the same library
+    scoring functions on the same dtypes, so the same scores to the bit (tests/test_lexical_index.py).
+    Term ids of the whole index: a term absent from the view has no posting and a zero document
+    frequency, which changes no score."""
+    bm25 = bm25s.BM25()
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    n_docs = len(tokens)
+    average = np.array(lengths).mean()
+    pairs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths) * n_vocab + np.concatenate(tokens).astype(np.int64)
+    pairs, tf = np.unique(pairs, return_counts=True)
+    doc, term = pairs // n_vocab, pairs % n_vocab
+    frequencies = np.bincount(term, minlength=n_vocab)
+    idf_of = bm25s.scoring._select_idf_scorer(bm25.idf_method)
+    idf = np.zeros(n_vocab, dtype=bm25.dtype)
+    present = np.flatnonzero(frequencies)
+    idf[present] = [idf_of(int(df), N=n_docs) for df in frequencies[present].tolist()]
+    tfc = bm25s.scoring._select_tfc_scorer(bm25.method)(
+        tf_array=tf.astype(bm25.dtype), l_d=lengths[doc], l_avg=average, k1=bm25.k1, b=bm25.b, delta=bm25.delta
+    )
+    scores = (idf[term] * tfc).astype(bm25.dtype)
+    data, indices, indptr = bm25._np_csc(
+        data=scores, rows=doc.astype(bm25.int_dtype), cols=term.astype(bm25.int_dtype), shape=(n_docs, n_vocab)
+    )
+    bm25.scores = {"data": data.astype(bm25.dtype), "indices": indices, "indptr": indptr, "num_docs": n_docs}
+    bm25.nonoccurrence_array = None  # the lucene variant has none
+    return bm25
 
 
 @dataclass
@@ -177,7 +203,7 @@ class LexicalIndex:
                 positions = np.flatnonzero(self.visible(key))
                 same = next((v for v in self._views.values() if np.array_equal(v.positions, positions)), None)
                 self._views[key] = same or LexicalView.build(
-                    positions, [self.rows.tokens(int(i)).tolist() for i in positions], self.vocabulary
+                    positions, [self.rows.tokens(int(i)) for i in positions], self.vocabulary
                 )
             return self._views[key]
 

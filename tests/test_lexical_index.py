@@ -99,7 +99,10 @@ def test_a_reader_builds_the_missing_index_once_and_never_uses_a_stale_one(small
     ingestor.run([small_corpus])
     shutil.rmtree(settings.lexical_path)
     first = CountingCollection(ingestor.collection)
-    revision = lambda: store_revision(chroma_client(settings), settings)  # noqa: E731
+
+    def revision():
+        return store_revision(chroma_client(settings), settings)
+
     reader = Retriever(first, embeddings, revision=revision, index_root=settings.lexical_path,
                        store=store_key(settings))
     assert reader.search(QUERIES[1]) and first.pages > 0

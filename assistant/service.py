@@ -14,7 +14,7 @@ from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.retrieval import Retriever
 from assistant.sentence_index import SentenceIndex
-from assistant.store import chroma_client, open_collection, reopen_collection, store_revision
+from assistant.store import chroma_client, open_collection, reopen_collection, store_key, store_revision
 
 GENERATIVE_BACKENDS = ("openai", "ollama", "llamacpp")
 
@@ -28,10 +28,11 @@ def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
         collection, embeddings, k=settings.retrieval_k,
         reopen=lambda: reopen_collection(settings, embeddings),
         revision=lambda: store_revision(client, settings),
+        index_root=settings.lexical_path, store=store_key(settings),
     )
 
     def current_collection():
-        retriever.mirror  # reopens the store first if another process has changed it
+        retriever.index  # reopens the store first if another process has changed it
         return retriever.collection
 
     catalogue = CatalogueSource(settings, current_collection, (lambda: today) if today else None)

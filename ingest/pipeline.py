@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from chromadb.api.models.Collection import Collection
@@ -31,8 +32,9 @@ from assistant.catalogue.storage import refresh_catalogue
 from assistant.config import Settings
 from assistant.embeddings import TokenizingEmbeddings
 from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
+from assistant.lexical_index import save_after_ingest
 from assistant.sentence_index import SentenceIndex, drop_sentence_index
-from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key
+from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key, store_revision
 from ingest import ocr
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_document
@@ -51,6 +53,8 @@ PIPELINE_VERSION = "1"
 and re-embedded. Not bumped for the quarantine mark (cheap to add, costly to force on every store):
 chunks stored before it get it at their file's next change or the store's next `--rebuild`."""
 MB = 1024 * 1024
+TOKEN_COUNTS_KEPT = 65536
+"""Token counts remembered while one document is chunked."""
 KEPT_NOTE = " (la version déjà indexée est conservée)"
 
 
@@ -105,7 +109,14 @@ class Ingestor:
                     report.removed.append(record.file)
                     self._changed()
         refresh_catalogue(self.settings, self.collection, force=bool(report.added or report.updated or report.removed))
+        self._save_lexical_index()
         return report
+
+    def _save_lexical_index(self) -> None:
+        """The lexical index of the store as this run leaves it, for every reader to open."""
+        docs = {r.doc_id: [r.fingerprint, r.file, r.chunks] for r in self.records.all() if r.doc_id and r.chunks}
+        revision = store_revision(chroma_client(self.settings), self.settings)
+        save_after_ingest(self.settings.lexical_path, store_key(self.settings), self.collection, revision, docs)
 
     def _ingest_file(
         self,
@@ -165,7 +176,8 @@ class Ingestor:
         metadata = document_metadata(document, source.name, declared)
         chunks = chunk_pages(
             document.pages,
-            self.embeddings.count_tokens,
+            # The splitter measures each piece more than once (splitting, then merging): each once.
+            lru_cache(maxsize=TOKEN_COUNTS_KEPT)(self.embeddings.count_tokens),
             self.settings.chunk_tokens,
             self.settings.chunk_overlap_tokens,
         )

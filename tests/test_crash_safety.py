@@ -3,7 +3,9 @@
 Kills are seeded; most wait for a document to be half-written (a pending row in the records) so
 they land mid-embedding. After the last kill the same command runs to completion, and the store
 must equal a clean ingest of the same folder: same ids, texts and metadata, no orphan chunk, no
-duplicate. Some half-written files are edited before the next run, so the chunks a kill left
+duplicate, and the lexical index saved for the store's state must hold what one built from every
+chunk of the store holds (after every kill too, if one is saved for that state: a kill never leaves
+an index that disagrees with the store). Some half-written files are edited before the next run, so the chunks a kill left
 behind belong to a version that no longer exists: they must not survive as orphans. Both with the
 embedded store and with a Chroma server (which outlives the killed client).
 """
@@ -23,10 +25,12 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.store import chroma_client
+from assistant.lexical_index import build_from_store, open_saved
+from assistant.store import chroma_client, store_key, store_revision
 from ingest.pipeline import Ingestor
 from tests.chroma_server import chroma_server  # noqa: F401 (fixture)
 from tests.conftest import CORPUS, ROOT, make_settings
+from tests.lexical_checks import content
 
 SEED = 20240512
 KILLS = 5
@@ -135,6 +139,17 @@ def edit_half_written(records: Path, kill: int) -> str | None:
     return path.name
 
 
+def saved_index_agrees(settings: Settings) -> bool | None:
+    """Whether the lexical index saved for the store's current state holds what the store does
+    (None: no index saved for this state, readers build one)."""
+    client = chroma_client(settings)
+    collection = client.get_collection(settings.collection)
+    saved = open_saved(settings.lexical_path, store_key(settings), store_revision(client, settings), collection.count())
+    if saved is None:
+        return None
+    return content(saved) == content(build_from_store(collection))
+
+
 def store_content(settings: Settings) -> dict[str, tuple[str, dict]]:
     stored = chroma_client(settings).get_collection(settings.collection).get(include=["documents", "metadatas"])
     assert len(stored["ids"]) == len(set(stored["ids"])), "duplicate ids"
@@ -150,6 +165,7 @@ def test_sigkilled_ingest_is_repaired_by_a_rerun(mode, request, tmp_path, embedd
     rng, landings, edited = random.Random(SEED), [], []
     for kill in range(KILLS):
         landings.append(kill_at_random(folder, killed, rng, kill))
+        assert saved_index_agrees(killed) is not False, landings[-1]
         if landings[-1].startswith("mid-embedding") and len(edited) < 2:
             edited += filter(None, [edit_half_written(killed.records_path, kill)])
     survived = sum(not landing.startswith("finished") for landing in landings)
@@ -169,6 +185,7 @@ def test_sigkilled_ingest_is_repaired_by_a_rerun(mode, request, tmp_path, embedd
     actual = store_content(killed)
     assert set(actual) == set(expected)
     assert actual == expected  # same chunk texts and metadata
+    assert saved_index_agrees(killed) is True
 
     with sqlite3.connect(killed.records_path) as db:
         records = db.execute("SELECT doc_id, pending_doc_id, chunks FROM files").fetchall()

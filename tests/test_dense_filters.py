@@ -1,8 +1,8 @@
 """The dense search filters itself or lets Chroma filter: the same chunks either way.
 
 assistant/retrieval.py asks Chroma for more neighbours, unfiltered, and drops the hidden chunks
-itself unless the filters hide most of the store, and falls back to Chroma's `where` when its
-guess fetched too few. A store of 3,000 synthetic chunks (bench/query.py: pipeline metadata,
+itself unless the filters hide most of the store, and else (or when its guess fetched too few)
+lets Chroma search among the visible chunks' ids, or with its `where` when they are very many. A store of 3,000 synthetic chunks (bench/query.py: pipeline metadata,
 synthetic vectors, a third of the documents internal) and the real query encoder, searched with
 every role and filter. Chroma's search is approximate (HNSW), so each path, forced by tightening the
 limits, is held to the exact nearest visible chunks (brute force over the stored vectors): it must
@@ -51,38 +51,45 @@ def searches() -> list[tuple[str, Filters]]:
     ]
 
 
-PATHS = {"Chroma's filter only": (-1, 2.0), "default": (1000, 2.0), "tight guesses": (1000, 1.0)}
+PATHS = {"Chroma's filter only": (-1, 2.0, 0), "Chroma among ids only": (-1, 2.0, 20000),
+         "default": (1000, 2.0, 20000), "tight guesses": (1000, 1.0, 20000)}
+"""OVERFETCH_MAX, OVERFETCH_FACTOR, IDS_MAX"""
 
 
 def exact_nearest(retriever: Retriever, embeddings) -> dict[tuple[str, Filters], list[int]]:
-    """Mirror positions of the visible chunks, nearest first, by brute force, for every search."""
-    mirror = retriever.mirror
-    stored = retriever.collection.get(include=["embeddings"])
-    vectors = np.zeros((mirror.count, len(stored["embeddings"][0])), dtype=np.float32)
-    vectors[[mirror.position[i] for i in stored["ids"]]] = stored["embeddings"]
+    """Index positions of the visible chunks, nearest first, by brute force, for every search."""
+    index = retriever.index
+    stored = retriever.collection.get(include=["embeddings", "metadatas"])
+    vectors = np.zeros((index.count, len(stored["embeddings"][0])), dtype=np.float32)
+    positions = index.positions_of(stored["ids"])
+    vectors[positions] = stored["embeddings"]
+    metadatas = [{}] * index.count
+    for i, metadata in zip(positions.tolist(), stored["metadatas"]):
+        metadatas[i] = metadata
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     nearest = {}
     for question, filters in searches():
         order = np.argsort(-(vectors @ np.asarray(embeddings.embed_query(question), dtype=np.float32)))
-        nearest[question, filters] = [int(i) for i in order if searchable(mirror.metadatas[i], filters)]
+        nearest[question, filters] = [int(i) for i in order if searchable(metadatas[i], filters)]
     return nearest
 
 
 def dense_with(retriever: Retriever, monkeypatch, path: str) -> tuple[dict, Counter]:
     """Every search's dense candidates along one path, and the queries Chroma was sent."""
-    overfetch_max, factor = PATHS[path]
+    overfetch_max, factor, ids_max = PATHS[path]
     monkeypatch.setattr(retrieval, "OVERFETCH_MAX", overfetch_max)
     monkeypatch.setattr(retrieval, "OVERFETCH_FACTOR", factor)
+    monkeypatch.setattr(retrieval, "IDS_MAX", ids_max)
     sent: Counter = Counter()
     nearest = Retriever._nearest
 
-    def counted(self, vector, fetched, where, wanted, filters, mirror):
-        ranking = nearest(self, vector, fetched, where, wanted, filters, mirror)
-        sent["filtered by Chroma" if where else "filtered here", len(ranking) == wanted] += 1
+    def counted(self, vector, fetched, among, wanted, mask, index):
+        ranking = nearest(self, vector, fetched, among, wanted, mask, index)
+        sent["filtered by Chroma" if among else "filtered here", len(ranking) == wanted] += 1
         return ranking
 
     monkeypatch.setattr(Retriever, "_nearest", counted)
-    found = {search: retriever._dense(*search, retriever.mirror) for search in searches()}
+    found = {search: retriever._dense(*search, retriever.index) for search in searches()}
     monkeypatch.setattr(Retriever, "_nearest", nearest)
     return found, sent
 
@@ -100,6 +107,7 @@ def test_every_path_finds_the_nearest_visible_chunks_as_well_as_chromas_filter(r
         assert all(set(dense) <= set(exact[s]) for s, dense in found[path].items()), path  # nothing hidden
 
     assert set(sent["Chroma's filter only"]) == {("filtered by Chroma", True)}
+    assert set(sent["Chroma among ids only"]) == {("filtered by Chroma", True)}
     assert sent["default"]["filtered here", True] > len(searches()) / 2  # mostly without a `where`
     assert sent["tight guesses"]["filtered here", False] > 0  # a guess fell short…
     assert sent["tight guesses"]["filtered by Chroma", True] >= sent["tight guesses"]["filtered here", False]  # …redone
@@ -111,9 +119,10 @@ def test_every_path_finds_the_nearest_visible_chunks_as_well_as_chromas_filter(r
 
 
 def test_no_hidden_chunk_is_ever_returned(retriever, monkeypatch):
-    for overfetch_max, factor in PATHS.values():
+    for overfetch_max, factor, ids_max in PATHS.values():
         monkeypatch.setattr(retrieval, "OVERFETCH_MAX", overfetch_max)
         monkeypatch.setattr(retrieval, "OVERFETCH_FACTOR", factor)
+        monkeypatch.setattr(retrieval, "IDS_MAX", ids_max)
         for question, filters in searches():
             for passage in retriever.search(question, filters):
                 assert filters.accepts(passage.metadata), (question, filters, passage.metadata)

@@ -35,6 +35,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -131,6 +132,12 @@ def stores(sample_store, embeddings, tmp_path_factory) -> dict[str, dict]:
     return found
 
 
+def stored_chunks(assistant) -> SimpleNamespace:
+    """Every chunk of an assistant's store: texts, metadata, count."""
+    stored = assistant.retriever.collection.get(include=["documents", "metadatas"])
+    return SimpleNamespace(texts=stored["documents"], metadatas=stored["metadatas"], count=len(stored["ids"]))
+
+
 @pytest.fixture(scope="module")
 def extractive(stores) -> dict[tuple[str, str], object]:
     return {(corpus, kind): load_assistant(settings)
@@ -139,7 +146,7 @@ def extractive(stores) -> dict[tuple[str, str], object]:
 
 @pytest.fixture(scope="module")
 def hostile_chunks(extractive) -> list[str]:
-    mirror = extractive["sample", "hostile"].retriever.mirror
+    mirror = stored_chunks(extractive["sample", "hostile"])
     found = [text for text, meta in zip(mirror.texts, mirror.metadatas) if meta["file"] in HOSTILE]
     assert {meta["file"] for meta in mirror.metadatas} >= HOSTILE
     return found
@@ -231,7 +238,7 @@ def as_given(answer: Answer) -> tuple:
 def test_payloads_are_absent_from_the_genuine_documents(extractive):
     """Otherwise finding a payload in an answer would prove nothing."""
     for corpus in QUESTION_FILES:
-        mirror = extractive[corpus, "clean"].retriever.mirror
+        mirror = stored_chunks(extractive[corpus, "clean"])
         text = normalize("\n".join(mirror.texts))
         assert mirror.count
         assert not [payload for payload in PAYLOADS if normalize(payload) in text]
@@ -240,11 +247,11 @@ def test_payloads_are_absent_from_the_genuine_documents(extractive):
 def test_hostile_chunks_are_stored_marked_and_only_they(extractive):
     """Quarantined, not deleted: every hostile chunk is in the store with the mark, no other is."""
     for corpus in QUESTION_FILES:
-        mirror = extractive[corpus, "hostile"].retriever.mirror
+        mirror = stored_chunks(extractive[corpus, "hostile"])
         marked = {meta["file"] for meta in mirror.metadatas if meta.get(QUARANTINE_KEY) is True}
         unmarked = {meta["file"] for meta in mirror.metadatas if QUARANTINE_KEY not in meta}
         assert marked == HOSTILE and not unmarked & HOSTILE
-        assert mirror.count == extractive[corpus, "clean"].retriever.mirror.count + sum(
+        assert mirror.count == stored_chunks(extractive[corpus, "clean"]).count + sum(
             meta["file"] in HOSTILE for meta in mirror.metadatas
         )
 
@@ -367,7 +374,7 @@ def test_no_genuine_passage_is_taken_for_an_injection(extractive):
     flagged = [
         text[:80]
         for corpus in QUESTION_FILES
-        for text in extractive[corpus, "clean"].retriever.mirror.texts
+        for text in stored_chunks(extractive[corpus, "clean"]).texts
         if addresses_a_model(text)
     ]
     others = [*sorted((ROOT / "tests" / "data" / "catalogue-corpus").iterdir()), CORPUS_BAD / "windows-1252.txt"]

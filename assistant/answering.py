@@ -47,10 +47,13 @@ class Assistant:
         engine_factory: Callable[[ExtractiveEngine], AnswerEngine] | None = None,
         catalogue=None,
         extractive: ExtractiveEngine | None = None,
+        new_question: Callable[[], None] = lambda: None,
     ) -> None:
         """`catalogue`: a CatalogueSource; without one every question goes through retrieval.
-        `extractive`: the engine with the store's sentence vectors (assistant/service.py)."""
+        `extractive`: the engine with the store's sentence vectors; `new_question`: called as
+        each question starts (assistant/service.py: the query vectors of the last one dropped)."""
         self.retriever = retriever
+        self._new_question = new_question
         self.extractive = extractive or ExtractiveEngine(idf=retriever.idf)
         self.engine = engine_factory(self.extractive) if engine_factory else self.extractive
         self.catalogue = catalogue
@@ -134,6 +137,7 @@ class Assistant:
         allowed = restrict(filters, role)  # before anything is searched: an unknown role fails here
         standalone = standalone_question(question, history or [])
         understanding = understand(standalone)
+        self._new_question()
         k = WIDE_SEARCH if understanding.lists_documents else None
         passages = self.retriever.search(standalone, allowed, k=k)
         for extra in understanding.search_texts:  # each part of a several-part question

@@ -27,8 +27,9 @@ class TokenizingEmbeddings(Embeddings):
 
 
 class QueryCache(TokenizingEmbeddings):
-    """A model whose query vectors are kept for a while: retrieval and the answer engine embed
-    the same question and parts once per question, not once each."""
+    """A model whose query vectors are kept during one question: retrieval and the answer
+    engine embed the question and its parts once, not once each. `forget()` starts a new
+    question (a repeated question is embedded again, as a user's would be)."""
 
     def __init__(self, inner: TokenizingEmbeddings, size: int = 256) -> None:
         self.inner = inner
@@ -40,6 +41,9 @@ class QueryCache(TokenizingEmbeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query(text))
+
+    def forget(self) -> None:
+        self._query.cache_clear()
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)

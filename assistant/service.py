@@ -42,7 +42,9 @@ def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
         sentence_vectors=sentences.vectors,
         query_vector=lambda text: np.asarray(embeddings.embed_query(text), dtype=np.float32),
     )
-    return Assistant(retriever, lambda engine: answer_engine(settings, engine), catalogue, extractive)
+    return Assistant(
+        retriever, lambda engine: answer_engine(settings, engine), catalogue, extractive, embeddings.forget
+    )
 
 
 def answer_engine(settings: Settings, extractive: ExtractiveEngine) -> AnswerEngine:

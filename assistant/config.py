@@ -56,6 +56,10 @@ class Settings(BaseSettings):
 
     retrieval_k: int = 8
     """Passages returned by retrieval (the `sources` of an answer)."""
+    sentence_vectors: bool = True
+    """Ingestion embeds every quotable sentence too (assistant/sentence_index.py), so answers
+    choose sentences by meaning; off, ingestion embeds about half as much text and answers score
+    sentences by their words alone."""
     reranker: str = ""
     """Optional cross-encoder (folder of a sentence-transformers CrossEncoder); off when empty."""
 

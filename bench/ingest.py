@@ -7,9 +7,12 @@
    that time splits between the model's `embed_documents`, its tokenizer (chunk sizing) and the rest
    (PDF parsing, cleaning, metadata, Chroma writes, records);
 3. an unchanged re-ingest (a new `Ingestor`, as a second CLI run would be): wall time, ratio to 2;
-4. bare embedding throughput: the very texts the pipeline embedded in 2, embedded again directly with
-   `embed_documents` in batches of `embed_batch_size` — the physical limit of ingestion here;
-5. peak RSS of the process (getrusage ru_maxrss, plus VmHWM/VmRSS from /proc when available).
+4. bare embedding throughput: the very texts the pipeline embedded in 2 (chunks and their sentences),
+   embedded again directly with `embed_documents` in batches of `embed_batch_size` — the physical
+   limit of ingestion here;
+5. what the sentence vectors cost (assistant/sentence_index.py): a first ingestion into another
+   store with `sentence_vectors` off, its wall time and the ratio of 2 to it;
+6. peak RSS of the process (getrusage ru_maxrss, plus VmHWM/VmRSS from /proc when available).
 
 Prints a Markdown table and writes JSON (default bench/results/ingest.json, git-ignored). The
 model is loaded and warmed up once before anything is timed; its load time is reported apart.
@@ -148,12 +151,21 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
         rss_after_bare = peak_rss_mb()
         log(f"bare embedding: {len(texts)} chunks in {bare_seconds:.2f} s")
 
-        tokens = [model.count_tokens(text) for text in texts]
+        # 4. The same first ingestion without sentence vectors, into a store of its own.
+        plain = settings.model_copy(update={"data_dir": tmp / "data-without-sentences", "sentence_vectors": False})
+        timed.reset()
+        with Clock() as plain_clock:
+            Ingestor(plain, timed).run([tmp / "corpus"])
+        chunk_texts = list(timed.texts)
+        log(f"first ingestion without sentence vectors in {plain_clock.wall:.2f} s")
+
+        tokens = [model.count_tokens(text) for text in chunk_texts]
         store_bytes = folder_bytes(settings.data_dir)
         corpus_bytes = sum(path.stat().st_size for path in files)
 
     bare_rate = _rate(len(texts), bare_seconds)
     ingest_rate = _rate(chunks, first_seconds)
+    same_work_ratio = _ratio(bare_seconds, first_seconds)  # the same texts embedded, with and without the pipeline
     return {
         "benchmark": "ingest",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -172,15 +184,15 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
             "pages": total_pages,
             "bytes": corpus_bytes,
             "chunks": chunks,
-            "mean_chunk_chars": round(sum(map(len, texts)) / len(texts), 1) if texts else None,
+            "mean_chunk_chars": round(sum(map(len, chunk_texts)) / len(chunk_texts), 1) if chunk_texts else None,
             "mean_chunk_tokens": round(sum(tokens) / len(tokens), 1) if tokens else None,
             "generate_seconds": round(generate_seconds, 3),
         },
         "model_load_seconds": round(model_load_seconds, 3),
         "bare_embedding": {
-            "chunks": len(texts),
+            "texts": len(texts),
             "seconds": round(bare_seconds, 3),
-            "chunks_per_s": bare_rate,
+            "texts_per_s": bare_rate,
             "cpu_seconds": round(bare_clock.cpu, 3),
         },
         "first_ingest": {
@@ -188,7 +200,7 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
             "open_store_seconds": round(open_seconds, 3),
             "pages_per_s": _rate(total_pages, first_seconds),
             "chunks_per_s": ingest_rate,
-            "ratio_to_bare_embedding": _ratio(ingest_rate, bare_rate),
+            "ratio_to_bare_embedding": same_work_ratio,
             "cpu_seconds": round(first_clock.cpu, 3),
             "cpu_ratio_to_bare_embedding": _ratio(bare_clock.cpu, first_clock.cpu),
             "embed_seconds": round(embed_seconds, 3),
@@ -196,6 +208,15 @@ def run(contracts: int, pages: int, seed: int = 0) -> dict:
             "count_tokens_calls": token_calls,
             "other_seconds": round(first_seconds - embed_seconds - token_seconds, 3),
             "report": report.to_dict(),
+        },
+        "sentence_vectors": {
+            "texts_embedded": len(texts),
+            "chunks": len(chunk_texts),
+            "sentences": len(texts) - len(chunk_texts),
+            "seconds_without": round(plain_clock.wall, 3),
+            "cpu_seconds_without": round(plain_clock.cpu, 3),
+            "cost_ratio": _ratio(first_seconds, plain_clock.wall),
+            "cpu_cost_ratio": _ratio(first_clock.cpu, plain_clock.cpu),
         },
         "reingest": {
             "seconds": round(reingest_seconds, 3),
@@ -221,6 +242,7 @@ def markdown(result: dict) -> str:
     c, corpus, m = result["config"], result["corpus"], result["machine"]
     bare, first, again, memory = (result["bare_embedding"], result["first_ingest"],
                                   result["reingest"], result["memory"])
+    sv = result["sentence_vectors"]
 
     def pct(part: float) -> str:
         return f"{100 * part / first['seconds']:.0f} %" if first["seconds"] else "–"
@@ -231,11 +253,11 @@ def markdown(result: dict) -> str:
                    f"{corpus['mean_chunk_chars']} car.)"),
         ("modèle", f"{c['model']}, lots de {c['embed_batch_size']}, chargement "
                    f"{result['model_load_seconds']:.2f} s (non compté)"),
-        ("embedding nu (mêmes textes)", f"{bare['chunks_per_s']} chunks/s ({bare['seconds']:.2f} s, "
+        ("embedding nu (mêmes textes)", f"{bare['texts_per_s']} textes/s ({bare['seconds']:.2f} s, "
                                         f"CPU {bare['cpu_seconds']:.2f} s)"),
         ("1re ingestion", f"{first['seconds']:.2f} s — {first['pages_per_s']} pages/s, "
                           f"{first['chunks_per_s']} chunks/s (CPU {first['cpu_seconds']:.2f} s)"),
-        ("ingestion ÷ embedding nu (chunks/s)", f"{first['ratio_to_bare_embedding']} "
+        ("ingestion ÷ embedding nu (mêmes textes, en temps)", f"{first['ratio_to_bare_embedding']} "
                                                 f"(en temps CPU : {first['cpu_ratio_to_bare_embedding']})"),
         ("dont embed_documents", f"{first['embed_seconds']:.2f} s ({pct(first['embed_seconds'])})"),
         ("dont count_tokens (découpage)", f"{first['count_tokens_seconds']:.2f} s "
@@ -243,6 +265,9 @@ def markdown(result: dict) -> str:
                                           f"{first['count_tokens_calls']} appels)"),
         ("dont le reste (PDF, nettoyage, Chroma…)", f"{first['other_seconds']:.2f} s "
                                                     f"({pct(first['other_seconds'])})"),
+        ("vecteurs de phrases", f"{sv['sentences']} phrases pour {sv['chunks']} chunks ; 1re ingestion "
+                                f"÷ sans eux : ×{sv['cost_ratio']} (CPU ×{sv['cpu_cost_ratio']}, "
+                                f"sans eux {sv['seconds_without']:.2f} s)"),
         ("ré-ingestion inchangée", f"{again['seconds']:.3f} s, {again['chunks_embedded']} chunks "
                                    f"ré-embeddés"),
         ("ré-ingestion ÷ 1re ingestion", f"{again['ratio_to_first_ingest']}"),

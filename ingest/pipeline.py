@@ -185,8 +185,8 @@ class Ingestor:
         self.progress.chunks_planned(source.name, len(chunks))
         self.records.mark_pending(str(source.path), source.name, doc_id)
         for batch in _batches(chunks, self.settings.embed_batch_size):
-            # Sentences first: a chunk in the store always has its sentence vectors.
-            self.sentences.add([chunk.text for chunk in batch], self.embeddings.embed_documents)
+            if self.settings.sentence_vectors:  # first: a chunk in the store has its sentence vectors
+                self.sentences.add([chunk.text for chunk in batch], self.embeddings.embed_documents)
             vectors = self.embeddings.embed_documents(
                 [embedding_text(chunk, metadata) for chunk in batch]
             )

@@ -79,12 +79,15 @@ def test_ingest_benchmark_runs_end_to_end(tmp_path):
 
     result = json.loads(out.read_text(encoding="utf-8"))
     for key in ("machine", "config", "corpus", "model_load_seconds", "bare_embedding",
-                "first_ingest", "reingest", "memory", "store_bytes"):
+                "first_ingest", "sentence_vectors", "reingest", "memory", "store_bytes"):
         assert key in result, key
     assert result["config"]["contracts"] == 1 and result["config"]["pages"] == 2
     assert result["corpus"]["pages"] == 2 and result["corpus"]["chunks"] > 0
-    assert result["bare_embedding"]["chunks"] == result["corpus"]["chunks"]
-    for key in ("chunks_per_s", "seconds", "cpu_seconds"):
+    sentences = result["sentence_vectors"]
+    assert sentences["chunks"] == result["corpus"]["chunks"] and sentences["sentences"] > sentences["chunks"]
+    assert result["bare_embedding"]["texts"] == sentences["chunks"] + sentences["sentences"]
+    assert sentences["cost_ratio"] > 0 and sentences["seconds_without"] > 0
+    for key in ("texts_per_s", "seconds", "cpu_seconds"):
         assert result["bare_embedding"][key] > 0, key
     first = result["first_ingest"]
     for key in ("seconds", "pages_per_s", "chunks_per_s", "ratio_to_bare_embedding",

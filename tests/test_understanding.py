@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.answer_kinds import kind_of, states, value_span
@@ -90,3 +92,17 @@ def test_names_are_found_in_metadata_and_by_initials():
     assert mentions(Name("CPAM"), document_text(["la caisse primaire d'assurance maladie"], {}))
     assert not mentions(Name("Toulon"), document)
     assert not mentions(Name("EMS"), document)
+
+
+def test_a_sources_own_footnote_marks_are_not_taken_for_citations():
+    """Encyclopaedic text carries « [2] » marks; quoted as is, they were markers without a
+    citation (the invalid citations of the French QA set)."""
+    from assistant.engines.extractive import ExtractiveEngine
+    from assistant.passages import Passage
+
+    text = "La ville compte 500 000 habitants [2]. Elle est traversée par le Rhône [3]."
+    passage = Passage("d:0", text, {"file": "lyon.txt", "doc_id": "d", "title": "Lyon"}, 1.0)
+    draft = ExtractiveEngine().draft("Combien d'habitants compte la ville ?", [passage])
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", draft.text)}
+    assert draft.citations and markers == {c.n for c in draft.citations}
+    assert "500 000 habitants (2)" in draft.text and draft.citations[0].quote in text

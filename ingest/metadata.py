@@ -183,7 +183,8 @@ _ANY_URL = re.compile(r"https://[^\s<>()\[\]\"']+")
 
 @dataclass(frozen=True)
 class DocumentMetadata:
-    """The labels every chunk of a document carries. `date` is ISO YYYY-MM-DD or None."""
+    """The labels every chunk of a document carries. `date` is ISO at the precision known
+    (YYYY-MM-DD, YYYY-MM or YYYY) or None."""
 
     title: str
     publisher: str
@@ -278,6 +279,36 @@ def to_iso_date(value: object) -> str | None:
     only = found[0]
     rest = _strip_accents(text).casefold()[: only.start] + _strip_accents(text).casefold()[only.end :]
     return only.value.isoformat() if not rest.strip(" ,.") else None
+
+
+_MONTH_YEAR = re.compile(rf"^(?:(?:en|de|mois de|d)\s+)?(?P<m>{_MONTH_ALT})\.?\s+(?P<y>\d{{4}})$")
+_NUMERIC_MONTH_YEAR = re.compile(r"^(?:(?P<y>\d{4})[-/.](?P<m>\d{1,2})|(?P<m2>\d{1,2})[-/.](?P<y2>\d{4}))$")
+_YEAR_ONLY = re.compile(r"^(?:(?:en|annee)\s+)?(?P<y>\d{4})$")
+
+
+def to_partial_date(value: object) -> str | None:
+    """A declared date at the precision it is written: « 2025 » → "2025", « février 2025 » or
+    « 2025-02 » → "2025-02", « 3 juillet 2023 » → "2023-07-03"; None when it is not one date.
+    Manifests and front matter often give only a year or a month: that is kept, not refused."""
+    full = to_iso_date(value)
+    if full:
+        return full
+    if isinstance(value, int) and OLDEST_YEAR <= value <= 2100:
+        return str(value)
+    folded = re.sub(r"\s+", " ", _strip_accents(str(value or "")).casefold()).strip(" ,.")
+    for pattern in (_MONTH_YEAR, _NUMERIC_MONTH_YEAR):
+        match = pattern.match(folded)
+        if match:
+            groups = match.groupdict()
+            year, month = groups.get("y") or groups.get("y2"), groups.get("m") or groups.get("m2")
+            month_number = MONTHS[month] if month in MONTHS else int(month)
+            if OLDEST_YEAR <= int(year) <= 2100 and 1 <= month_number <= 12:
+                return f"{year}-{month_number:02d}"
+            return None
+    match = _YEAR_ONLY.match(folded)
+    if match and OLDEST_YEAR <= int(match["y"]) <= 2100:
+        return match["y"]
+    return None
 
 
 def infer_date(text: str, file_name: str = "", *, today: date | None = None) -> str | None:
@@ -577,7 +608,7 @@ def _declared_fields(values: dict) -> dict[str, str]:
         if name not in FIELDS or value is None or name in fields and str(key).lower() != name:
             continue
         if name == "date":
-            iso = to_iso_date(value)
+            iso = to_partial_date(value)
             if iso:
                 fields["date"] = iso
             continue

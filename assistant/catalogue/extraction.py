@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from assistant.catalogue import patterns as P
 from assistant.catalogue.model import FILTER_KEYS, Cited, DocumentFacts, Extraction, Source, StatedCount
@@ -481,7 +481,14 @@ def _has_facts(partial: DocumentFacts) -> bool:
 
 
 def _iso(value: str) -> date | None:
+    """The last day a document's date (at any precision) may be: a year-less date in its text is
+    placed no later than that."""
     try:
+        if len(value) == 4 and value.isdigit():
+            return date(int(value), 12, 31)
+        if len(value) == 7 and value[4] == "-":
+            year, month = int(value[:4]), int(value[5:7])
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         return date.fromisoformat(value[:10])
     except ValueError:
         return None

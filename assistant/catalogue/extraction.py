@@ -34,6 +34,7 @@ from assistant.catalogue.names import (
 )
 from assistant.engines.injection import addresses_a_model, quarantined
 from assistant.french import NUMBER_WORDS, fold
+from assistant.geography import is_regional_name
 from assistant.sentences import Sentence, split_sentences
 
 @dataclass
@@ -69,10 +70,12 @@ class _DocumentReader:
         self.doc_date = _iso(self.doc_date_iso)
         self.doc_type = meta.get("doc_type", "")
         territory = meta.get("territory", "") or ""
-        self.regional = is_regional(territory)
+        self.regional = is_regional(territory) or is_regional_name(territory)
         self.doc_territory = "" if self.regional else territory
         self.doc_key = territory_key(self.doc_territory) if self.doc_territory else ""
-        self.about_cls = any(P.CLS_NAME.search(c.text) for c in chunks)
+        title = meta.get("title", "") or ""
+        other_device = bool(P.NOT_A_CLS.search(title)) and not P.CLS_NAME.search(P.NOT_A_CLS.sub(" ", title))
+        self.about_cls = not other_device and any(P.CLS_NAME.search(c.text) for c in chunks)
         self.facts: dict[str, DocumentFacts] = {}
         self.counts: list[StatedCount] = []
         self.focus: DocumentFacts | None = self._partial(self.doc_key) if self.doc_key and self.about_cls else None
@@ -373,12 +376,34 @@ class _DocumentReader:
         """The document's own territory name where the text writes it, else a name read in the
         text (the signing authority first)."""
         if partial.key == self.doc_key and self.doc_territory:
-            found = self._find_in_text(self.doc_territory)
+            found = self._find_in_text(self.doc_territory) or self._closest_name(self.doc_key)
             if found:
                 return found
         if partial.collectivite:
             return partial.collectivite
         return partial.names[0] if partial.names else None
+
+    def _closest_name(self, key: str) -> Cited | None:
+        """The name written in the text that shares most words with the manifest's territory (a
+        hint, not a key: « Agglo X (Manche) » is written « la Communauté d'agglomération X »)."""
+        wanted = set(key.split())
+        best: tuple[tuple, Cited] | None = None
+        for chunk in self.chunks:
+            for sentence in split_sentences(chunk.text):
+                for match in P.NAME_RUN.finditer(sentence.text):
+                    name = match.group(0)
+                    if is_regional_name(name) or P.INSTITUTION.search(name):
+                        continue
+                    shared = wanted & set(territory_key(name).split())
+                    if not shared:
+                        continue
+                    extra = len(set(territory_key(name).split()) - wanted)
+                    about = bool(P.CLS_NAME.search(sentence.text) or P.SIGNED.search(sentence.text))
+                    score = (len(shared), -extra, about, not sentence.is_heading)
+                    if best is None or score > best[0]:
+                        start, end = clean_item(sentence.text, *match.span())
+                        best = (score, self._cite(chunk, sentence, sentence.text[start:end], start, end))
+        return best[1] if best else None
 
     def _find_in_text(self, name: str) -> Cited | None:
         words = [re.escape(w) for w in re.split(r"[\s'’-]+", name) if w]

@@ -34,7 +34,8 @@ CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b", I)
 SIGNED = re.compile(
     r"\b(?:a|ont|avait|avaient|auront) (?:été )?sign[ée]e?s?\b|\b(?:est|sont) sign[ée]e?s?\b|"
     r"\bsign[ée]e?s? (?:à|le|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
-    r"\bsa signature,? le\b",
+    r"\bsa signature,? le\b|\bpour signer\b|\bont (?:officiellement |solennellement )?signé\b|\b(?:a|ont) paraphé\b|"
+    r"\bofficialis\w+ (?:leur|son|sa) (?:engagement|signature)|\bsignature (?:officielle )?(?:du|de leur|de son|de ce|d['’]un) (?:premier |second |deuxième |nouveau |\d\w* )?(?:CLS|contrat)",
     I,
 )
 PASSIVE = re.compile(r"\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
@@ -46,11 +47,11 @@ BETWEEN_HEADER = re.compile(r"^\s*(?:entre les soussignés|entre|et|d.une part|d
 PARTY_LINE = re.compile(rf"^\s*((?:l{APOS}|la |le |les )?[A-ZÉÈÀÂÎÔÛÇ][^,]{{2,150}}?),\s*(?:représentée?s? par|sise?|dont le siège)", re.M)
 
 MENTION = re.compile(
-    r"\b(?:CLS|contrats? loca(?:l|ux) de santé)(?:\s+(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2})?\s+"
-    r"(?:de la |du |de l['’]|des |de )"
-    r"((?:Communauté|Métropole|Pays|PETR|Ville|Commune|Agglomération|CC|CA|CU)\b[^,.;:()]*?)"
-    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre)\b|\s*[,.;:(]|$)",
-    I,
+    r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?(?:\s+(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2})?\s+"
+    r"(?:de la |du |de l['’]|des |de |d['’])"
+    r"((?:(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération|CC|CA|CU)\b[^,.;:()]*?|"
+    r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*))"
+    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre|se|s['’]|va|vient|signé|porté|en|et|de|du|des|\()\b|\s*[,.;:(»]|\s*$)",
 )
 """« le contrat local de santé de la Communauté d'agglomération X » names the CLS's territory."""
 LIST_STOP = re.compile(
@@ -127,6 +128,25 @@ SIGNED_IN_YEAR = re.compile(rf"\b{_COUNT}\s+(?:nouveaux\s+)?{_NOUN}\s+ont été 
 AS_OF = re.compile(rf"\b(?:au|le|en date du|à la date du)\s+(1er|[0-3]?\d)\s+({_MONTH})\s+((?:19|20)\d{{2}})", I)
 
 # --- names ------------------------------------------------------------------------------------
+_CAP = r"[A-ZÉÈÊÀÂÎÔÛÇŒ][\w’'-]*"
+_PARTICLE = r"(?:de la |de l['’]|du |des |de |d['’]|la |le |les |l['’]|et (?:de la |du |des |de |d['’])?|en |sur |sous |à |aux? )"
+LEGAL_FORM = (
+    r"(?:Communautés? (?:de [Cc]ommunes|d['’][Aa]gglomération|[Uu]rbaine)|Eurométropole|Métropole|"
+    r"Agglomération|Agglo|PETR|Pôle d['’][ÉéEe]quilibre [Tt]erritorial et [Rr]ural(?: \(PETR\))?|"
+    r"Pôle (?:territorial|métropolitain)|Pôle|Pays|Ville|Commune|Syndicat mixte|Syndicat|"
+    r"Intercommunalité|CC|CA|CU)"
+)
+NAME_RUN = re.compile(
+    rf"(?:\b{LEGAL_FORM}\s+(?:{_PARTICLE})?)?(?<![\w’'-]){_CAP}(?:(?:[\s-]+|[\s-]+{_PARTICLE}|(?<=[’'])){_CAP})*"
+)
+"""A place or authority name: an optional legal form then capitalised words joined by particles."""
+NOT_A_CLS = re.compile(
+    r"\b(?:CLSM|conseils? loca(?:l|ux) de santé mentale|ateliers? santé[- ]ville|ASV|CPTS|"
+    r"communautés? professionnelles? territoriales? de santé|contrats? de ville|"
+    r"diagnostic local de santé|guide)\b",
+    I,
+)
+"""Other local devices (and guides about CLS): a document whose title is about them is not about a CLS of its own."""
 COLLECTIVITY = re.compile(
     r"^(?:Communauté|Métropole|Ville\b|Commune\b|Pays\b|PETR\b|Pôle d.équilibre|Agglomération|"
     r"Syndicat|Intercommunalité|CC\b|CA\b|CU\b|Territoire\b)|(?:Métropole|Agglo|Agglomération)$",

@@ -181,7 +181,8 @@ class _DocumentReader:
         if not (signed or done_at):
             return
         pronoun = re.match(r"^(?:Il|Elle)\b", text)
-        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at))):
+        noun = signed and re.search(r"\bsignature\b", signed.group(0), re.IGNORECASE)
+        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at or noun))):
             return
         if not between:
             self._parties(chunk, sentence, _signature_parties(text))
@@ -225,8 +226,9 @@ class _DocumentReader:
         for span in named:
             if span == authority:
                 continue
-            start, end = clean_item(text, *span)
-            self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
+            start, end = _institution(text, *clean_item(text, *span))
+            if end - start >= 2:
+                self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
 
     # --- lists --------------------------------------------------------------------------------
 
@@ -427,10 +429,10 @@ def _signature_parties(text: str) -> list[tuple[int, int]]:
     if not signed:
         return []
     parties = []
-    if not P.PASSIVE.search(text[signed.start() : signed.end() + 3]):
+    if not P.PASSIVE.match(text, signed.start()):
         subject = _subject(text, signed.start())
-        if subject:
-            parties.append(subject)
+        if subject:  # « le PETR du Pays X et l'ARS Grand Est ont signé »: two parties
+            parties += split_parties(text[subject[0] : subject[1]], subject[0]) or [subject]
     with_ = P.WITH.search(text, signed.end())
     if with_:
         parties += split_parties(text[with_.end() : _list_end(text, with_.end())], with_.end())
@@ -445,6 +447,26 @@ def _between_parties(text: str) -> list[tuple[int, int]]:
     end = re.search(r",\s*il est convenu|\.\s*$|\s+pour\s", text[between.end():])
     stop = between.end() + end.start() if end else len(text)
     return split_parties(text[between.end() : stop], between.end())
+
+
+PERSON = re.compile(r"^(?:M\.|Mme|Madame|Monsieur|Dr)?\s*[A-ZÉÈ][\w-]+(?:\s+[A-ZÉÈ][\w-]+){0,3},\s+(?=[a-zéèàâ])")
+"""« Simon Babre, préfet du Var »: a person named before the office held."""
+
+
+def _institution(text: str, start: int, end: int) -> tuple[int, int]:
+    """A signatory as an institution: « Simon Babre, préfet du Var » → « préfet du Var »,
+    « directeur de l'Agence régionale de santé » → « Agence régionale de santé »."""
+    item = text[start:end]
+    person = PERSON.match(item)
+    if person:
+        start += person.end()
+        item = text[start:end]
+    office = re.match(r"^(?:(?:le |la )?(?:directeur|directrice|président|présidente|maire|délégué|déléguée)"
+                      r"(?: général| générale| départemental| départementale| territorial| territoriale)?)\s+"
+                      r"(?:de la |de l['’]|du |des |de |d['’])", item, re.IGNORECASE)
+    if office and P.INSTITUTION.search(item[office.end():]) or (office and is_collectivity(item[office.end():])):
+        start += office.end()
+    return start, end
 
 
 def _subject(text: str, verb: int) -> tuple[int, int] | None:

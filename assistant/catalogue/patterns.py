@@ -35,10 +35,12 @@ SIGNED = re.compile(
     r"\b(?:a|ont|avait|avaient|auront) (?:été )?sign[ée]e?s?\b|\b(?:est|sont) sign[ée]e?s?\b|"
     r"\bsign[ée]e?s? (?:à|le|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
     r"\bsa signature,? le\b|\bpour signer\b|\bont (?:officiellement |solennellement )?signé\b|\b(?:a|ont) paraphé\b|"
-    r"\bofficialis\w+ (?:leur|son|sa) (?:engagement|signature)|\bsignature (?:officielle )?(?:du|de leur|de son|de ce|d['’]un) (?:premier |second |deuxième |nouveau |\d\w* )?(?:CLS|contrat)",
+    r"\b(?:a|ont) officialisé (?:la |leur |son |sa )?(?:engagement|signature)|"
+    r"\b(?:la |cette |leur |sa )signature (?:du |de leur |de son |de ce |d['’]un )?(?:premier |second |deuxième |nouveau |\d\w* )?(?:CLS|contrat)|"
+    r"\b(?:[Cc]ette|[Ll]a) signature (?:s['’]est (?:déroulée|tenue)|a eu lieu)\b",
     I,
 )
-PASSIVE = re.compile(r"\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
+PASSIVE = re.compile(r"\bsignature\b|\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
 DONE_AT = re.compile(rf"^\s*Fait à [^,]{{2,60}},? le\b", I)
 """« Fait à Vire, le 4 avril 2024. »: the date a contract was signed."""
 WITH = re.compile(r"\b(?:en partenariat avec|avec)\s+", I)
@@ -65,7 +67,7 @@ PERIOD_AFTER_CONTRACT = re.compile(
     rf"\b(?:contrats? loca(?:l|ux) de santé|CLS|contrat)(?:\s*\(CLS\))?\s+(?:de |pour |sur )?(?:la période\s+)?{YEARS}", I
 )
 PERIOD_AFTER_WORD = re.compile(
-    rf"\b(?:durée|période|plan d.actions?|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
+    rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|plan d.actions?|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
     rf"portera sur|s.étend)\b[^.;:]{{0,40}}?\(?\s*(?:de |du |des années |les années |la période ){{0,2}}{YEARS}",
     I,
 )

@@ -34,7 +34,7 @@ from assistant.catalogue.names import (
 )
 from assistant.engines.injection import addresses_a_model, quarantined
 from assistant.french import NUMBER_WORDS, fold
-from assistant.geography import is_regional_name
+from assistant.geography import is_regional_name, region_of
 from assistant.sentences import Sentence, split_sentences
 
 @dataclass
@@ -108,11 +108,21 @@ class _DocumentReader:
     def finished(self) -> list[DocumentFacts]:
         """DocumentFactss that can be cited by a territory name read in the text."""
         done = []
+        region = self._region()
         for partial in self.facts.values():
             partial.territory = self._territory_of(partial)
+            partial.region = region
             if partial.territory and _has_facts(partial):
                 done.append(partial)
         return done
+
+    def _region(self) -> str:
+        """The document's region: the one its publisher, territory and title name, else the one
+        its text names most."""
+        meta = self.chunks[0].metadata
+        head = " ; ".join(meta.get(k, "") or "" for k in ("publisher", "territory", "title"))
+        found = region_of(head) or region_of("\n".join(c.text for c in self.chunks))
+        return found.name if found else ""
 
     # --- focus --------------------------------------------------------------------------------
 

@@ -43,7 +43,8 @@ def merge(facts: list[DocumentFacts]) -> list[ContractRecord]:
 def _record(group: list[DocumentFacts]) -> ContractRecord:
     """`group` is newest first."""
     newest = group[0]
-    record = ContractRecord(key=newest.key, territory=newest.territory)
+    record = ContractRecord(key=newest.key, territory=newest.territory,
+                            region=next((p.region for p in group if p.region), ""))
     _alternates(record, "territory", [p.territory for p in group[1:]], newest.territory)
     for name in SINGLE:
         values = [getattr(p, name) for p in group if getattr(p, name)]

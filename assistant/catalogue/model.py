@@ -80,6 +80,8 @@ class ContractRecord:
     """Computed when read (it depends on today's date): active, ended, in_preparation, unknown."""
     status_basis: str = ""
     """The field the status was derived from (period, duration, preparation)."""
+    region: str = ""
+    """The region (assistant/geography.py) its documents place it in: a scope, not a cited value."""
 
     @property
     def name(self) -> str:
@@ -184,6 +186,8 @@ class DocumentFacts:
     funding: list[Cited] = field(default_factory=list)
     territory: Cited | None = None
     """Set once the document is read: the name the record is cited by."""
+    region: str = ""
+    """The region the document places this CLS in (its text, publisher, declared territory)."""
 
     def add(self, name: str, cited: Cited) -> None:
         """Add to a list field, once per value."""

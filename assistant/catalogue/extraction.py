@@ -269,6 +269,8 @@ class _DocumentReader:
         assert partial is not None
         contractual = bool(P.CONTRACT.search(text)) or self.doc_key == partial.key
         period = P.PERIOD_AFTER_CONTRACT.search(text) or P.PERIOD_AFTER_WORD.search(text)
+        if not period and i < 6 and P.PERIOD_LINE.match(text) and any(P.CLS_NAME.search(s.text) for s in sentences[:i]):
+            period = P.PERIOD_LINE.match(text)  # the years under the contract's title
         if period and _plausible_period(int(period.group(1)), int(period.group(2))):
             start, end = period.span(1)[0], period.span(2)[1]
             normalized = f"{period.group(1)}-{period.group(2)}"

@@ -51,9 +51,10 @@ PARTY_LINE = re.compile(rf"^\s*((?:l{APOS}|la |le |les )?[A-ZÉÈÀÂÎÔÛÇ][^
 MENTION = re.compile(
     r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?(?:\s+(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2})?\s+"
     r"(?:de la |du |de l['’]|des |de |d['’])"
-    r"((?:(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération|CC|CA|CU)\b[^,.;:()]*?|"
-    r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*))"
-    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre|se|s['’]|va|vient|signé|porté|en|et|de|du|des|\()\b|\s*[,.;:(»]|\s*$)",
+    r"((?:(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération|CC|CA|CU)\b[^,.;:()]*?"
+    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre|se|s['’]|va|vient|signé|porté)\b|\s*[,.;:(»]|\s*$))|"
+    r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*"
+    r"(?![\w’'-]))",
 )
 """« le contrat local de santé de la Communauté d'agglomération X » names the CLS's territory."""
 LIST_STOP = re.compile(
@@ -72,7 +73,10 @@ PERIOD_AFTER_WORD = re.compile(
     I,
 )
 _NUMBER_WORD = r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
-DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à)", I)
+DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur|pour)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à\s*\d)", I)
+
+PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
+"""A title line that is only the contract's years (« 2018-2021 » under « Contrat local de santé »)."""
 
 # --- contents ---------------------------------------------------------------------------------
 AXES_WORD = re.compile(r"\baxes?\b", I)

@@ -198,6 +198,7 @@ class _DocumentReader:
             self._parties(chunk, sentence, _signature_parties(text))
         if self.focus is None:
             return
+        self._institutions(chunk, sentence)
         after = signed.end() if signed else done_at.end()
         when = _nearest_date(text, after, self.doc_date)
         if when:
@@ -215,6 +216,32 @@ class _DocumentReader:
             if not match:
                 break
             self._parties(chunk, following, [match.span(1)])
+
+    def _institutions(self, chunk: StoredChunk, sentence: Sentence, names: bool = False) -> None:
+        """Institutions a signing sentence names, however it names them (« en présence de X,
+        directeur général de l'ARS Normandie »); with `names`, any other name too (« les villes de
+        Strasbourg, Schiltigheim et Illkirch »), but never a person (« Josée Massi, maire »)."""
+        text = sentence.text
+        taken: list[tuple[int, int]] = []
+        for match in P.INSTITUTION_NAME.finditer(text):
+            taken.append(match.span())
+            start, end = clean_item(text, *match.span())
+            self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
+        if not names:
+            return
+        runs = [span for m in P.NAME_RUN.finditer(text) for span in split_parties(m.group(0), m.start()) or [m.span()]]
+        for start, end in runs:
+            name = text[start:end]
+            if any(a < end and start < b for a, b in taken) or len(name) < 3:
+                continue
+            if PRONOUN_WORDS.match(name) or P.CLS_NAME.search(name) or is_regional_name(name):
+                continue
+            if re.match(r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|"
+                        r"ministre|adjoint|adjointe|vice|conseill|délégu|élu|responsable|coordinat)", text[end:end + 30], re.I):
+                continue  # a person, named before the office
+            if self._is_doc_territory(name) or (self.focus and same_territory(territory_key(name), self.focus.key)):
+                continue
+            self.focus.add("signatories", self._cite(chunk, sentence, name, start, end))
 
     def _parties(self, chunk: StoredChunk, sentence: Sentence, parties: list[tuple[int, int]]) -> None:
         """The local authority among the parties takes the focus; the others are signatories."""
@@ -290,10 +317,36 @@ class _DocumentReader:
         if action:
             self._action_sheet(chunk, sentences, i, action)
         self._lists_of_parties(chunk, sentences, i)
+        if P.SIGNATORIES_WORD.search(text) and not sentence.is_heading:
+            self._institutions(chunk, sentence, names=True)
+        elif P.PARTNERSHIP.search(text) and contractual and not sentence.is_heading:
+            self._institutions(chunk, sentence)
+        if not partial.axes:
+            self._inline_axes(chunk, sentence)
         if P.COORDINATION.search(text) and not sentence.is_heading:
             partial.add("coordination", self._cite(chunk, sentence, text, 0, len(text)))
         if P.FUNDING.search(text) and not sentence.is_heading and self._about_funding(chunk, text):
             partial.add("funding", self._cite(chunk, sentence, text, 0, len(text)))
+
+    def _inline_axes(self, chunk: StoredChunk, sentence: Sentence) -> None:
+        """« autour de 5 axes majeurs : a, b, c, ainsi qu'un axe transversal »: split at commas and
+        semicolons (« et » may sit inside an axis), kept when the count matches the one stated."""
+        match = P.INLINE_AXES.search(sentence.text)
+        if not match:
+            return
+        stated = match.group("n")
+        wanted = int(stated) if stated.isdigit() else int(NUMBER_WORDS.get(fold(stated), 0))
+        items_start = match.start("items")
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;]+", match.group("items"))]
+        if wanted < 2 or len(spans) != wanted:
+            return
+        for start, end in spans:
+            start, end = clean_item(sentence.text, items_start + start, items_start + end)
+            lead = re.match(r"(?:et |ainsi qu['’]e? ?|puis )", sentence.text[start:end])
+            if lead:
+                start += lead.end()
+            if end - start >= 4:
+                self.focus.add("axes", self._cite(chunk, sentence, sentence.text[start:end], start, end))
 
     def _about_funding(self, chunk: StoredChunk, text: str) -> bool:
         section = chunk.metadata.get("section", "")
@@ -459,6 +512,9 @@ def _between_parties(text: str) -> list[tuple[int, int]]:
     end = re.search(r",\s*il est convenu|\.\s*$|\s+pour\s", text[between.end():])
     stop = between.end() + end.start() if end else len(text)
     return split_parties(text[between.end() : stop], between.end())
+
+
+PRONOUN_WORDS = re.compile(r"^(?:Il|Elle|Ils|Elles|Le|La|Les|L['’]|Ce|Cette|Ces|Son|Sa|Ses|Leur|Leurs|Un|Une|Des|Parmi|Au|Aux|En|On|Pour|Avec|Dans|Depuis|Signataires?|Contrat|Partenaires?)$")
 
 
 PERSON = re.compile(r"^(?:M\.|Mme|Madame|Monsieur|Dr)?\s*[A-ZÉÈ][\w-]+(?:\s+[A-ZÉÈ][\w-]+){0,3},\s+(?=[a-zéèàâ])")

@@ -146,6 +146,35 @@ NAME_RUN = re.compile(
     rf"(?:\b{LEGAL_FORM}\s+(?:{_PARTICLE})?)?(?<![\w’'-]){_CAP}(?:(?:[\s-]+|[\s-]+{_PARTICLE}|(?<=[’'])){_CAP})*"
 )
 """A place or authority name: an optional legal form then capitalised words joined by particles."""
+_PLACE = r"[A-ZÉÈÎÔ][\w’'-]+(?:(?:[\s-]|\s(?:de la|de l['’]|du|des|de|d['’]|sur)\s)[A-ZÉÈÎÔ][\w’'-]+)*"
+_OF = r"(?:de la |de l['’]|du |des |de |d['’])?"
+INSTITUTION_NAME = re.compile(
+    rf"(?:ARS|Agence [Rr]égionale de (?:la )?[Ss]anté|Autorité [Rr]égionale de [Ss]anté)(?:\s*\(ARS\))?"
+    rf"(?:\s+{_OF}(?:la |l['’])?(?!de\b){_PLACE})?(?:\s*\(ARS\))?(?:\s+{_PLACE})?|"
+    rf"(?:Préfecture|[Pp]réfet|[Pp]réfète)(?:\s+{_OF}(?:la |l['’])?{_PLACE}|\s+\d{{2,3}})?|"
+    rf"(?:CPAM|Caisse [Pp]rimaire d['’][Aa]ssurance [Mm]aladie|CAF|Caisse d['’][Aa]llocations [Ff]amiliales|MSA|"
+    rf"Mutualité [Ss]ociale [Aa]gricole|CARSAT|DDETS|DSDEN|CPTS|CHU|[Cc]entres? [Hh]ospitaliers?|"
+    rf"Conseil [Dd]épartemental|Conseil [Rr]égional|Collectivité [Tt]erritoriale)"
+    rf"(?:\s+{_OF}(?:la |l['’])?(?:{_PLACE}|\d{{2,3}}))?|"
+    rf"(?:Département|Région)\s+{_OF}(?:la |l['’])?{_PLACE}|"
+    rf"\b(?:État|Etat)\b(?![-\w])|[ÉE]ducation [Nn]ationale"
+)
+"""An institution as a text names it (« l'Agence régionale de santé Normandie », « Préfecture 94 »,
+« la CPAM du Loiret », « le Conseil départemental »): what signs a CLS besides the local authority."""
+PARTNERSHIP = re.compile(
+    r"\b(?:partenariat|concertation|contractualisation|convention|coopération)\s+(?:\w+\s+){0,2}(?:avec|entre)\b|"
+    r"\bporté\w*\s+(?:conjointement\s+)?(?:localement\s+)?(?:conjointement\s+)?par\b|\bsous l['’]égide\b",
+    I,
+)
+"""« renouvelle son partenariat avec l'ARS », « porté conjointement par l'ARS et … »: the contract's parties."""
+SIGNATORIES_WORD = re.compile(r"\b(?:co)?signataires?\b|\bparties? (?:signataires|prenantes)\b", I)
+INLINE_AXES = re.compile(
+    rf"\b(?P<n>\d{{1,2}}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:grands? |principaux |principales )?"
+    r"(?:axes|priorités|orientations)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
+    r"[^:.;]{0,60}?:\s*(?P<items>[^.]+)",
+    I,
+)
+"""« autour de 5 axes majeurs : a, b, c, d, ainsi qu'un axe transversal … »: axes given inline."""
 NOT_A_CLS = re.compile(
     r"\b(?:CLSM|conseils? loca(?:l|ux) de santé mentale|ateliers? santé[- ]ville|ASV|CPTS|"
     r"communautés? professionnelles? territoriales? de santé|contrats? de ville|"

@@ -73,6 +73,9 @@ class _DocumentReader:
         self.regional = is_regional(territory) or is_regional_name(territory)
         self.doc_territory = "" if self.regional else territory
         self.doc_key = territory_key(self.doc_territory) if self.doc_territory else ""
+        parts = [self.doc_territory[a:b] for a, b in split_parties(self.doc_territory)] if self.doc_territory else []
+        self.doc_parts = {territory_key(part): part for part in parts if territory_key(part)} if len(parts) > 1 else {}
+        """« Sainte-Marie et Saint-Joseph »: a document about several CLS, one per part."""
         title = meta.get("title", "") or ""
         other_device = bool(P.NOT_A_CLS.search(title)) and not P.CLS_NAME.search(P.NOT_A_CLS.sub(" ", title))
         self.about_cls = not other_device and any(P.CLS_NAME.search(c.text) for c in chunks)
@@ -92,6 +95,7 @@ class _DocumentReader:
                 self._counts(chunk, sentence)
                 if sentence.is_heading:
                     self._focus_section(chunk, sentences, i)
+                self._focus_part(sentence)
                 self._signature(chunk, sentences, i)
                 self._between_block(chunk, sentences, i)
                 self._mention(chunk, sentence)
@@ -127,7 +131,11 @@ class _DocumentReader:
     # --- focus --------------------------------------------------------------------------------
 
     def _partial(self, key: str) -> DocumentFacts:
+        if key in self.facts:
+            return self.facts[key]
         for known, partial in self.facts.items():
+            if self.doc_parts and self.doc_key in (known, key) and known != key:
+                continue  # one part of a several-CLS document is not the whole
             if same_territory(known, key):
                 return partial
         self.facts[key] = DocumentFacts(key, self.file, self.doc_date_iso)
@@ -137,10 +145,21 @@ class _DocumentReader:
         key = territory_key(name)
         if not key:
             return None
-        if self.doc_key and same_territory(key, self.doc_key):
+        if self.doc_key and same_territory(key, self.doc_key) and not self.doc_parts:
             key = self.doc_key
         self.focus = self._partial(key)
         return self.focus
+
+    def _focus_part(self, sentence: Sentence) -> None:
+        """« Saint-Joseph : un engagement … », a heading or a short line opening the section of
+        one of the CLS a several-CLS document describes."""
+        if not self.doc_parts or sentence.is_item:
+            return
+        match = re.match(r"^\s*(?:#+\s*)?([^:–—]{2,60}?)\s*[:–—]\s", sentence.text)
+        if match and (sentence.is_heading or not sentence.text.rstrip().endswith(".")):
+            key = territory_key(match.group(1))
+            if key in self.doc_parts:
+                self._focus_on(match.group(1))
 
     def _focus_section(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """A heading belongs to the territory its section names, if it names one."""
@@ -192,7 +211,8 @@ class _DocumentReader:
             return
         pronoun = re.match(r"^(?:Il|Elle)\b", text)
         noun = signed and re.search(r"\bsignature\b", signed.group(0), re.IGNORECASE)
-        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at or noun))):
+        own = self.about_cls and self.focus is not None and bool(self.doc_key) and self.focus.key == self.doc_key
+        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at or noun)) or own):
             return
         if not between:
             self._parties(chunk, sentence, _signature_parties(text))
@@ -264,6 +284,9 @@ class _DocumentReader:
             if span == authority:
                 continue
             start, end = _institution(text, *clean_item(text, *span))
+            inside = P.INSTITUTION_NAME.search(text, start, end)
+            if inside and len(text[start:end].split()) > 4:  # « l'État représenté par le Préfet »
+                start, end = clean_item(text, *inside.span())
             if end - start >= 2:
                 self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
 
@@ -341,8 +364,9 @@ class _DocumentReader:
         if wanted < 2 or len(spans) != wanted:
             return
         for start, end in spans:
+            start += len(match.group("items")[start:end]) - len(match.group("items")[start:end].lstrip())
             start, end = clean_item(sentence.text, items_start + start, items_start + end)
-            lead = re.match(r"(?:et |ainsi qu['’]e? ?|puis )", sentence.text[start:end])
+            lead = re.match(r"(?:et |ainsi qu(?:e\s+|['’])|puis )", sentence.text[start:end])
             if lead:
                 start += lead.end()
             if end - start >= 4:

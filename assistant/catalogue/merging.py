@@ -61,7 +61,18 @@ def _record(group: list[DocumentFacts]) -> ContractRecord:
     for name in ADDED_UP:
         setattr(record, name, _unique([c for p in group for c in getattr(p, name)]))
     _superseded_preparation(record)
+    _period_from_duration(record)
     return record
+
+
+def _period_from_duration(record: ContractRecord) -> None:
+    """« signé le 12 juin 2025 … pour 5 ans » gives 2025-2030: cited by the duration's own words."""
+    if record.period or not (record.signed_on and record.duration and record.duration.normalized.isdigit()):
+        return
+    start = int(record.signed_on.normalized[:4])
+    years = int(record.duration.normalized)
+    if 1 <= years <= 10:
+        record.period = Cited(record.duration.value, record.duration.source, f"{start}-{start + years}")
 
 
 def _superseded_preparation(record: ContractRecord) -> None:

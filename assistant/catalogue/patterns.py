@@ -79,7 +79,11 @@ PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
 """A title line that is only the contract's years (« 2018-2021 » under « Contrat local de santé »)."""
 
 # --- contents ---------------------------------------------------------------------------------
-AXES_WORD = re.compile(r"\baxes?\b", I)
+AXES_WORD = re.compile(
+    r"\baxes?\b|\borientations? (?:stratégiques|prioritaires)\b|\bpriorités (?:stratégiques|de santé)\b|"
+    r"\bthématiques prioritaires\b|\bobjectifs stratégiques\b",
+    I,
+)
 AXIS_LINE = re.compile(
     r"^\s*(?:#+\s*)?Axe(?:\s+(?:stratégique|prioritaire|thématique))?\s*(?:n°\s*)?(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
     I,

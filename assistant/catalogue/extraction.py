@@ -224,6 +224,15 @@ class _DocumentReader:
         if when:
             match, day = when
             self.focus.set("signed_on", self._cite(chunk, sentence, match.group(0), *match.span(), day.isoformat()))
+        else:
+            month = P.MONTH_YEAR.search(text)
+            if month:
+                normalized = f"{month.group(2)}-{P.MONTHS[month.group(1).lower()]:02d}"
+                start, end = month.span(1)[0], month.span(2)[1]
+                self.focus.set("signed_on", self._cite(chunk, sentence, text[start:end], start, end, normalized))
+        horizon = P.HORIZON.search(text)
+        if horizon:
+            self.focus.set("horizon", self._cite(chunk, sentence, horizon.group(0), *horizon.span(), horizon.group(1)))
 
     def _between_block(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """« Entre les soussignés : » followed by one party per line (« X, représentée par … »)."""
@@ -340,6 +349,8 @@ class _DocumentReader:
         if action:
             self._action_sheet(chunk, sentences, i, action)
         self._lists_of_parties(chunk, sentences, i)
+        if re.match(r"^\s*(?:ENTRE|Entre)\b\s*:?", text) and self.about_cls and not sentence.is_heading:
+            self._institutions(chunk, sentence)  # a preamble on one line: « Entre : la Préfecture … »
         if P.SIGNATORIES_WORD.search(text) and not sentence.is_heading:
             self._institutions(chunk, sentence, names=True)
         elif P.PARTNERSHIP.search(text) and contractual and not sentence.is_heading:
@@ -577,6 +588,10 @@ def _subject(text: str, verb: int) -> tuple[int, int] | None:
             end -= 1
     start = text.rfind(", ", 0, end)
     start = start + 2 if start >= 0 else 0
+    speakers = re.match(r"\s*(?:les |des )?(?:représentant(?:e)?s|élu(?:e)?s|maires et présidents|présidents?|maires)"
+                        r"(?: (?:et \w+ )?)?\s+(?:de la |de l['’]|du |des |de |d['’])", text[start:end], re.IGNORECASE)
+    if speakers:  # « les représentants de la CC X se sont réunis pour signer »: the CC
+        start += speakers.end()
     start, end = clean_item(text, start, end) if end > start else (start, end)
     if end - start < 3 or not is_name(text[start:end]) or P.CONTRACT.search(text[start:end]):
         return None

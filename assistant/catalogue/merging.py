@@ -66,10 +66,16 @@ def _record(group: list[DocumentFacts]) -> ContractRecord:
 
 
 def _period_from_duration(record: ContractRecord) -> None:
-    """« signé le 12 juin 2025 … pour 5 ans » gives 2025-2030: cited by the duration's own words."""
-    if record.period or not (record.signed_on and record.duration and record.duration.normalized.isdigit()):
+    """« signé le 12 juin 2025 … pour 5 ans » gives 2025-2030, « … à l'horizon 2030 » too: cited by
+    the duration's (or the horizon's) own words."""
+    if record.period or not record.signed_on:
         return
     start = int(record.signed_on.normalized[:4])
+    if record.horizon and record.horizon.normalized.isdigit() and start < int(record.horizon.normalized) <= start + 12:
+        record.period = Cited(record.horizon.value, record.horizon.source, f"{start}-{record.horizon.normalized}")
+        return
+    if not (record.duration and record.duration.normalized.isdigit()):
+        return
     years = int(record.duration.normalized)
     if 1 <= years <= 10:
         record.period = Cited(record.duration.value, record.duration.source, f"{start}-{start + years}")

@@ -13,7 +13,7 @@ from assistant.dates import french_date
 FILTER_KEYS = ("territory", "doc_type", "publisher", "date_num", "visibility")
 """Chunk metadata kept with each source, so retrieval filters apply to catalogue answers too."""
 
-SINGLE_FIELDS = ("collectivite", "signed_on", "period", "duration", "preparation")
+SINGLE_FIELDS = ("collectivite", "signed_on", "period", "duration", "preparation", "horizon")
 LIST_FIELDS = ("signatories", "partners", "axes", "actions", "coordination", "funding")
 MAX_FACTS = 6
 """Coordination or funding sentences kept per document and CLS: a long contract repeats them."""
@@ -70,6 +70,8 @@ class ContractRecord:
     duration: Cited | None = None
     preparation: Cited | None = None
     """A sentence saying the contract is being prepared."""
+    horizon: Cited | None = None
+    """« à l'horizon 2030 »: the last year, when no period is stated."""
     axes: list[Cited] = field(default_factory=list)
     actions: list[Cited] = field(default_factory=list)
     coordination: list[Cited] = field(default_factory=list)
@@ -105,7 +107,7 @@ class ContractRecord:
     def cited_fields(self) -> list[tuple[str, Cited]]:
         """Every (field name, value) of the record, alternates included: what tests check."""
         found: list[tuple[str, Cited]] = [("territory", self.territory)]
-        for name in ("collectivite", "signed_on", "period", "duration", "preparation"):
+        for name in ("collectivite", "signed_on", "period", "duration", "preparation", "horizon"):
             if getattr(self, name):
                 found.append((name, getattr(self, name)))
         for name in ("signatories", "partners", "axes", "actions", "coordination", "funding"):
@@ -135,7 +137,7 @@ class ContractRecord:
     @classmethod
     def from_dict(cls, data: dict) -> ContractRecord:
         data = {k: v for k, v in data.items() if k not in ("name", "status_label")}
-        single = ("territory", "collectivite", "signed_on", "period", "duration", "preparation")
+        single = ("territory", "collectivite", "signed_on", "period", "duration", "preparation", "horizon")
         lists = ("signatories", "partners", "axes", "actions", "coordination", "funding")
         for name in single:
             data[name] = _cited(data[name]) if data.get(name) else None
@@ -180,6 +182,7 @@ class DocumentFacts:
     period: Cited | None = None
     duration: Cited | None = None
     preparation: Cited | None = None
+    horizon: Cited | None = None
     axes: list[Cited] = field(default_factory=list)
     actions: list[Cited] = field(default_factory=list)
     coordination: list[Cited] = field(default_factory=list)

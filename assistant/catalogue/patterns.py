@@ -24,6 +24,10 @@ DAY_MONTH_YEAR = re.compile(
     r"(?:\s+((?:19|20)\d{2}))?\b",
     I,
 )
+MONTH_YEAR = re.compile(rf"\b(?:en |au mois de |courant |début |fin )({_MONTH})\s+((?:19|20)\d{{2}})\b", I)
+"""« signé en juin 2025 »: a signature known to the month."""
+HORIZON = re.compile(r"\b(?:à l['’]horizon|d['’]ici(?: à)?|jusqu['’](?:en|à))\s+((?:19|20)\d{2})\b", I)
+"""« à l'horizon 2030 »: the last year of a contract whose first is its signature's."""
 NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d{2})\b")
 
 CONTRACT = re.compile(rf"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b", I)
@@ -33,7 +37,7 @@ CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b", I)
 # --- signature --------------------------------------------------------------------------------
 SIGNED = re.compile(
     r"\b(?:a|ont|avait|avaient|auront) (?:été )?sign[ée]e?s?\b|\b(?:est|sont) sign[ée]e?s?\b|"
-    r"\bsign[ée]e?s? (?:à|le|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
+    r"\bsign[ée]e?s? (?:à|le|ce|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
     r"\bsa signature,? le\b|\bpour signer\b|\bont (?:officiellement |solennellement )?signé\b|\b(?:a|ont) paraphé\b|"
     r"\b(?:a|ont) officialisé (?:la |leur |son |sa )?(?:engagement|signature)|"
     r"\b(?:la |cette |leur |sa )signature (?:du |de leur |de son |de ce |d['’]un )?(?:premier |second |deuxième |nouveau |\d\w* )?(?:CLS|contrat)|"

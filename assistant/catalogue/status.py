@@ -29,7 +29,7 @@ def status_of(record: ContractRecord, today: date) -> tuple[str, str]:
         if start <= today.year:
             return "active", "period"
         return ("active" if signed else "in_preparation"), "period"
-    if signed and record.duration and record.duration.normalized.isdigit():
+    if signed and len(signed) == 10 and record.duration and record.duration.normalized.isdigit():
         begun = date.fromisoformat(signed)
         try:
             ends = begun.replace(year=begun.year + int(record.duration.normalized))

@@ -84,7 +84,7 @@ PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
 
 # --- contents ---------------------------------------------------------------------------------
 AXES_WORD = re.compile(
-    r"\baxes?\b|\borientations? (?:stratégiques|prioritaires)\b|\bpriorités (?:stratégiques|de santé)\b|"
+    r"\baxes?\b|\borientations? (?:stratégiques|prioritaires)\b|"
     r"\bthématiques prioritaires\b|\bobjectifs stratégiques\b",
     I,
 )
@@ -178,8 +178,8 @@ PARTNERSHIP = re.compile(
 SIGNATORIES_WORD = re.compile(r"\b(?:co)?signataires?\b|\bparties? (?:signataires|prenantes)\b", I)
 INLINE_AXES = re.compile(
     rf"\b(?P<n>\d{{1,2}}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:grands? |principaux |principales )?"
-    r"(?:axes|priorités|orientations)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
-    r"[^:.;]{0,60}?:\s*(?P<items>[^.]+)",
+    r"(?:axes|orientations stratégiques)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
+    r"[^:.;]{0,60}?:\s*(?P<items>[^.:]+)(?=[.]|$)",
     I,
 )
 """« autour de 5 axes majeurs : a, b, c, d, ainsi qu'un axe transversal … »: axes given inline."""

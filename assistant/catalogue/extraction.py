@@ -520,7 +520,19 @@ class _DocumentReader:
                 if P.CLS_NAME.search(sentence.text) or P.SIGNED.search(sentence.text):
                     return cited
                 best = best or cited
-        return best
+        return best or self._find_over_lines(pattern)
+
+    def _find_over_lines(self, pattern: re.Pattern) -> Cited | None:
+        """A title broken over lines (« des Territoires Ruraux » / « de l'Orléanais »): the lines
+        it spans are the quote, the name with its spaces collapsed the value."""
+        for chunk in self.chunks:
+            match = pattern.search(chunk.text)
+            if match and "\n" in match.group(0):
+                start = chunk.text.rfind("\n", 0, match.start()) + 1
+                end = chunk.text.find("\n", match.end())
+                quote = chunk.text[start : end if end >= 0 else len(chunk.text)]
+                return Cited(" ".join(match.group(0).split()), self._source(chunk, quote))
+        return None
 
 
 def _signature_parties(text: str) -> list[tuple[int, int]]:

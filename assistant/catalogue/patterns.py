@@ -44,7 +44,7 @@ SIGNED = re.compile(
     r"\b(?:[Cc]ette|[Ll]a) signature (?:s['’]est (?:déroulée|tenue)|a eu lieu)\b",
     I,
 )
-PASSIVE = re.compile(r"\bsignature\b|\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
+PASSIVE = re.compile(r"\b(?:(?:la|cette|leur|sa) )?signature\b|\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
 DONE_AT = re.compile(rf"^\s*Fait à [^,]{{2,60}},? le\b", I)
 """« Fait à Vire, le 4 avril 2024. »: the date a contract was signed."""
 WITH = re.compile(r"\b(?:en partenariat avec|avec)\s+", I)
@@ -154,7 +154,10 @@ NAME_RUN = re.compile(
     rf"(?:\b{LEGAL_FORM}\s+(?:{_PARTICLE})?)?(?<![\w’'-]){_CAP}(?:(?:[\s-]+|[\s-]+{_PARTICLE}|(?<=[’'])){_CAP})*"
 )
 """A place or authority name: an optional legal form then capitalised words joined by particles."""
-_PLACE = r"[A-ZÉÈÎÔ][\w’'-]+(?:(?:[\s-]|\s(?:de la|de l['’]|du|des|de|d['’]|sur)\s)[A-ZÉÈÎÔ][\w’'-]+)*"
+_NOT_A_PLACE = (r"(?!(?:Le|La|Les|L['’]|Agence|Autorité|Conseil|Caisse|Préfecture|Préfet|Communauté|Pôle|Pays|"
+                r"CPAM|CAF|MSA|ARS|Département|Région|Centre hospitalier|Mutualité|Éducation|Education|État|Etat)\b)")
+_PLACE = (rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+(?:(?:[\s-]|\s(?:de la|de l['’]|du|des|de|d['’]|sur)\s)"
+          rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+)*")
 _OF = r"(?:de la |de l['’]|du |des |de |d['’])?"
 INSTITUTION_NAME = re.compile(
     rf"(?:ARS|Agence [Rr]égionale de (?:la )?[Ss]anté|Autorité [Rr]égionale de [Ss]anté)(?:\s*\(ARS\))?"

@@ -108,7 +108,7 @@ FIELD_LABELS = {
     "territory": "Territoire", "collectivite": "Collectivité signataire", "signatories": "Autres signataires",
     "partners": "Partenaires", "signed_on": "Date de signature", "period": "Période", "duration": "Durée",
     "preparation": "En préparation", "axes": "Axes", "actions": "Actions", "coordination": "Coordination",
-    "funding": "Financement",
+    "funding": "Financement", "horizon": "Échéance", "generation": "Renouvellement",
 }
 
 

@@ -392,8 +392,12 @@ def classify_doc_type(text: str, file_name: str, title: str = "") -> tuple[str, 
 
 
 def _find_publisher(text: str, file_name: str, title: str | None) -> str | None:
-    """Known actor of the file name, else of the title, else a local authority named at the top,
-    else the known actor the text names most often."""
+    """Another region's ARS named by the file name, the title or the top; else known actor of the
+    file name, else of the title, else a local authority named at the top, else the known actor the
+    text names most often."""
+    other = regional_ars(f"{PurePath(file_name).stem.replace('-', ' ').replace('_', ' ')}\n{title or ''}\n{_head(text)}")
+    if other:
+        return other
     actor = actor_in_file_name(file_name)
     if actor:
         return actor.name
@@ -406,6 +410,23 @@ def _find_publisher(text: str, file_name: str, title: str | None) -> str | None:
         return generic
     mentions = _actors_in(fold(text))
     return mentions[0][0].name if mentions else None
+
+
+_ARS = re.compile(r"\b(?:ARS|Agence r[ée]gionale de sant[ée])\s+(?:de |d['’]|du )?(?:la |l['’])?", re.IGNORECASE)
+
+
+def regional_ars(text: str) -> str | None:
+    """« ARS Occitanie » when `text` names the ARS of a region other than Normandy (whose actors
+    the tables above know): the publisher is that ARS, its territory the region."""
+    from assistant.geography import regions_in
+
+    for match in _ARS.finditer(text):
+        following = regions_in(text[match.end() : match.end() + 40])
+        if following and following[0].start == 0 and following[0].department is None:
+            region = following[0].region
+            if region.name != "Normandie":
+                return region.ars
+    return None
 
 
 def actor_in_file_name(file_name: str) -> Actor | None:
@@ -433,6 +454,8 @@ def infer_territory(text: str, title: str, publisher: str) -> str:
     for actor in ACTORS:
         if actor.name == publisher and actor.territory:
             return actor.territory
+    if publisher.startswith("ARS ") and publisher == regional_ars(publisher):
+        return publisher[4:]
     in_title = [actor for actor, _ in _actors_in(fold(title)) if actor.territory]
     if in_title:
         return in_title[0].territory

@@ -136,6 +136,12 @@ def contract_store(embeddings, tmp_path_factory):
         "<p>L\\'ARS Occitanie accompagne les territoires. Le contrat local de sant&eacute; de la "
         "Communaut&eacute; de communes du Haut-Languedoc a &eacute;t&eacute; sign&eacute; le 5 mai 2022.</p>"
         "</main></body></html>", encoding="utf-8")
+    (folder / "lodevois_cls-2e-generation.md").write_text(
+        "# Le Lodévois renouvelle son contrat local de santé\n\n"
+        "Les représentants de la Communauté de communes du Lodévois se sont réunis pour signer leur contrat "
+        "local de santé de 2e génération en juin 2024, à l'horizon 2029.\n\n"
+        "Le contrat compte 4 signataires : l'ARS Occitanie, la Préfecture de l'Hérault, la CPAM de l'Hérault "
+        "et la MSA.\n", encoding="utf-8")
     settings = make_settings(tmp_path_factory.mktemp("contract-data") / "data")
     ingestor = Ingestor(settings, embeddings)
     ingestor.run([folder])
@@ -156,6 +162,19 @@ def test_long_contract_record(contract_store):
     assert "agence regionale de sante occitanie" in signatories and "prefecture du tarn" in signatories
     assert record.region == "Occitanie" and record.status == "active"
     assert not any(is_regional_name(r.name) for r in records)  # the ARS page is a publisher, not a CLS
+
+
+def test_press_release_phrasings(contract_store):
+    settings, _ = contract_store
+    records = {normalize(r.name): r for r in load_catalogue(settings, TODAY).records}
+    lodeve = next(r for name, r in records.items() if "lodevois" in name)
+    assert lodeve.signed_on.normalized == "2024-06" and lodeve.period.normalized == "2024-2029"
+    assert lodeve.generation.normalized == "2" and lodeve.status == "active"
+    found = {normalize(s.value) for s in lodeve.signatories}
+    assert {"ars occitanie", "prefecture de l herault", "cpam de l herault", "msa"} <= found
+    languedoc = next(r for name, r in records.items() if "haut languedoc" in name)
+    assert languedoc.signed_on.normalized == "2022-05-05" and languedoc.status == "signed"
+    assert languedoc.region == "Occitanie"
 
 
 def test_markup_from_the_loader_never_reaches_a_value(contract_store):

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from assistant.catalogue import patterns as P
-from assistant.catalogue.model import FILTER_KEYS, Cited, DocumentFacts, Extraction, Source, StatedCount
+from assistant.catalogue.model import (
+    FILTER_KEYS, LIST_FIELDS, SINGLE_FIELDS, Cited, DocumentFacts, Extraction, Source, StatedCount,
+)
 from assistant.catalogue.names import (
     clean_item,
     closing_parenthesis,
@@ -113,12 +115,32 @@ class _DocumentReader:
         """DocumentFactss that can be cited by a territory name read in the text."""
         done = []
         region = self._region()
+        self._adopt_written_name()
         for partial in self.facts.values():
             partial.territory = self._territory_of(partial)
             partial.region = region
             if partial.territory and _has_facts(partial):
                 done.append(partial)
         return done
+
+    def _adopt_written_name(self) -> None:
+        """The manifest's territory is not written in the text (« Pays Bassin d'Arcachon-Val de
+        l'Eyre ») but the text names one CLS (« le CLS Pays BARVAL »): they are the same CLS, cited
+        by the name the text writes."""
+        own = self.facts.get(self.doc_key)
+        if own is None or self.doc_parts or self._find_in_text(self.doc_territory):
+            return
+        named = [p for key, p in self.facts.items() if key != self.doc_key and p.names]
+        if len(named) != 1:
+            return
+        other = named[0]
+        for name in SINGLE_FIELDS:
+            if getattr(other, name) is None and getattr(own, name) is not None:
+                setattr(other, name, getattr(own, name))
+        for name in LIST_FIELDS:
+            for cited in getattr(own, name):
+                other.add(name, cited)
+        del self.facts[self.doc_key]
 
     def _region(self) -> str:
         """The document's region: the one its publisher, territory and title name, else the one
@@ -188,8 +210,8 @@ class _DocumentReader:
         """« Le contrat local de santé de la Communauté d'agglomération X est… » names a CLS."""
         if sentence.is_heading:
             return
-        match = P.MENTION.search(sentence.text)
-        if not match or not territory_key(match.group(1)):
+        match = P.MENTION.search(sentence.text) or P.MENTION_BARE.search(sentence.text)
+        if not match or not territory_key(match.group(1)) or is_regional_name(match.group(1)):
             return
         partial = self._focus_on(match.group(1))
         if partial:
@@ -338,6 +360,11 @@ class _DocumentReader:
         if duration and contractual:
             years = NUMBER_WORDS.get(fold(duration.group(1)), duration.group(1))
             partial.set("duration", self._cite(chunk, sentence, duration.group(0), *duration.span(), years))
+        generation = P.GENERATION.search(text)
+        if generation and (contractual or P.CLS_NAME.search(text)):
+            cited = self._cite(chunk, sentence, generation.group(0), *generation.span(), _generation(generation))
+            if partial.generation is None or (not partial.generation.normalized.isdigit() and cited.normalized.isdigit()):
+                partial.generation = cited  # « 2e génération » says more than « renouvelle »
         preparation = P.PREPARATION.search(text)
         if preparation:
             partial.set("preparation", self._cite(chunk, sentence, preparation.group(0), *preparation.span()))
@@ -632,6 +659,18 @@ def _nearest_date(text: str, after: int, fallback: date | None) -> tuple[re.Matc
         return None
     _, match, day = min(found, key=lambda f: f[0])
     return match, day
+
+
+ORDINALS = {"deuxieme": "2", "second": "2", "seconde": "2", "troisieme": "3", "quatrieme": "4"}
+
+
+def _generation(match: re.Match) -> str:
+    """« 2 », « 3 » (which contract of the territory), « avenant », or « renouvelé »."""
+    if match.group("n"):
+        return match.group("n")
+    if match.group("w"):
+        return ORDINALS[fold(match.group("w"))]
+    return "avenant" if match.group("avenant") else "renouvelé"
 
 
 def _plausible_period(start: int, end: int) -> bool:

@@ -61,6 +61,12 @@ MENTION = re.compile(
     r"(?![\w’'-]))",
 )
 """« le contrat local de santé de la Communauté d'agglomération X » names the CLS's territory."""
+_CAP_NAME = r"[A-ZÉÈÎÔÂ][\w’'-]*(?:[\s-]+(?:de la |de l['’]|du |des |de |d['’])?[A-ZÉÈÎÔÂ][\w’'-]*)*"
+
+MENTION_BARE = re.compile(
+    rf"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)\s+((?:Pays|PETR|Pôle|Métropole|Agglo|Ville)\s+{_CAP_NAME})(?![\w’'-])"
+)
+"""« le CLS Pays BARVAL », « Coordonnatrice du CLS Ville de X »: a name right after the word."""
 LIST_STOP = re.compile(
     r",\s*(?:un|une|le|son|sa|pour|afin|qui|dont)\b|\s+(?:pour|afin|depuis|dans le cadre|le \d|lors)\b|\.\s*$"
 )
@@ -121,12 +127,21 @@ FUNDING_CONTEXT = re.compile(r"\b(?:CLS|contrat|coordinat\w*|coordonnat\w*|fiche
 SHEET_SECTION = re.compile(r"\b(?:fiches?[- ]actions?|action n|budget|financement|coordination)\b", I)
 
 PREPARATION = re.compile(
+    r"\b(?:élaboration|construction|rédaction) (?:du |de ce |de son |de leur |d['’]un )?(?:futur |prochain |nouveau )?(?:CLS|contrat)\b[^.;]{0,60}?\b(?:a été |est )?(?:officiellement )?(?:lancée|engagée|démarrée)\b|"
+    r"\b(?:dont|son|leur) (?:l['’])?élaboration (?:a été |est )?(?:officiellement )?(?:lancée|engagée|démarrée)\b|"
     r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b[^.;]{0,80}?\b(?:actuellement |encore |désormais )?"
     r"(?:en cours d.élaboration|en (?:cours de )?préparation|en cours de rédaction|en construction)\b|"
     r"\bsignature (?:du|de ce|de son|de leur) (?:futur |prochain |nouveau )?(?:CLS|contrat)[^.;]{0,40}?\b(?:est |sera )?prévue\b|"
     r"\b(?:futur|prochain) (?:CLS|contrat local de santé)\b",
     I,
 )
+
+GENERATION = re.compile(
+    r"\b(?:(?P<n>\d)(?:e|ème|è|nd|nde)|(?P<w>deuxième|second|seconde|troisième|quatrième))\s+(?:génération|CLS|contrat local de santé|contrat)\b|"
+    r"\b(?P<avenant>avenant)\b|\b(?P<renewed>renouvel(?:é|ée|lement|le))\b",
+    I,
+)
+"""« CLS de 2e génération », « son troisième contrat », « un avenant », « renouvelé »: a renewed CLS."""
 
 # --- counts stated by the documents -----------------------------------------------------------
 _COUNT = r"(\d{1,3}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente)"

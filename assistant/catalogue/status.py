@@ -12,7 +12,8 @@ from assistant.catalogue.model import ContractRecord
 
 
 def status_of(record: ContractRecord, today: date) -> tuple[str, str]:
-    """(status, basis field): in_preparation, active, ended or unknown."""
+    """(status, basis field): in_preparation, active, ended, signed (when it ends is not known) or
+    unknown."""
     years = record.years
     signed = record.signed_on.normalized if record.signed_on else ""
     preparation = record.preparation
@@ -36,6 +37,8 @@ def status_of(record: ContractRecord, today: date) -> tuple[str, str]:
         except ValueError:  # 29 February
             ends = begun.replace(year=begun.year + int(record.duration.normalized), day=28)
         return ("active" if today < ends else "ended"), "duration"
+    if signed:
+        return "signed", "signed_on"
     return "unknown", ""
 
 

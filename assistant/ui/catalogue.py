@@ -14,7 +14,7 @@ from assistant.ui import login, resources
 from assistant.ui.markdown import escape
 
 FIELDS = (
-    ("signed_on", "Signature"), ("period", "Période"), ("duration", "Durée"), ("collectivite", "Collectivité"),
+    ("signed_on", "Signature"), ("period", "Période"), ("duration", "Durée"), ("generation", "Renouvellement"), ("collectivite", "Collectivité"),
     ("signatories", "Signataires"), ("partners", "Partenaires"), ("axes", "Axes stratégiques"),
     ("actions", "Actions"), ("coordination", "Coordination"), ("funding", "Financement"),
 )

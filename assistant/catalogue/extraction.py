@@ -89,6 +89,7 @@ class _DocumentReader:
 
     def read(self) -> None:
         open_list: tuple[str, DocumentFacts] | None = None
+        bare_items = False
         for chunk in self.chunks:
             sentences = split_sentences(chunk.text)
             if open_list and not (sentences and sentences[0].is_item):
@@ -104,11 +105,14 @@ class _DocumentReader:
                 if self.focus is None:
                     open_list = None
                     continue
-                if sentence.is_item and open_list:
+                if open_list and (sentence.is_item or (bare_items and _bare_line(chunk.text, sentence))):
                     kind, partial = open_list
                     self._item(chunk, sentence, kind, partial)
                     continue
                 open_list = self._list_intro(sentences, i)
+                # « Les axes du CLS : » then one axis a line, without bullets
+                bare_items = bool(open_list) and sentence.text.rstrip().endswith(":") and not (
+                    i + 1 < len(sentences) and sentences[i + 1].is_item)
                 self._facts(chunk, sentences, i)
 
     def finished(self) -> list[DocumentFacts]:
@@ -393,14 +397,25 @@ class _DocumentReader:
         """« autour de 5 axes majeurs : a, b, c, ainsi qu'un axe transversal »: split at commas and
         semicolons (« et » may sit inside an axis), kept when the count matches the one stated."""
         match = P.INLINE_AXES.search(sentence.text)
-        if not match:
+        free = None if match else P.INLINE_AXES_FREE.search(sentence.text)
+        if not (match or free):
             return
-        stated = match.group("n")
-        wanted = int(stated) if stated.isdigit() else int(NUMBER_WORDS.get(fold(stated), 0))
+        if match:
+            stated = match.group("n")
+            wanted = int(stated) if stated.isdigit() else int(NUMBER_WORDS.get(fold(stated), 0))
+            spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;]+", match.group("items"))]
+            if wanted < 2 or len(spans) != wanted:
+                return
+        else:
+            match = free  # no count: commas, semicolons and the last « et »
+            spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;]+", match.group("items"))]
+            last = re.search(r"\s+et\s+(?=\S)", match.group("items")[spans[-1][0]:]) if spans else None
+            if last and len(spans) >= 2:
+                split = spans[-1][0] + last.start()
+                spans[-1:] = [(spans[-1][0], split), (split, spans[-1][1])]
+            if not 2 <= len(spans) <= 10:
+                return
         items_start = match.start("items")
-        spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;]+", match.group("items"))]
-        if wanted < 2 or len(spans) != wanted:
-            return
         for start, end in spans:
             start += len(match.group("items")[start:end]) - len(match.group("items")[start:end].lstrip())
             start, end = clean_item(sentence.text, items_start + start, items_start + end)
@@ -659,6 +674,14 @@ def _nearest_date(text: str, after: int, fallback: date | None) -> tuple[re.Matc
         return None
     _, match, day = min(found, key=lambda f: f[0])
     return match, day
+
+
+def _bare_line(text: str, sentence: Sentence) -> bool:
+    """A short line of its own, without a final period: a list item written without a bullet."""
+    alone = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end == len(text) or text[sentence.end : sentence.end + 1] == "\n")
+    words = len(sentence.text.split())
+    return alone and not sentence.is_heading and 2 <= words <= 20 and not sentence.text.rstrip().endswith((".", ":", "!", "?"))
 
 
 ORDINALS = {"deuxieme": "2", "second": "2", "seconde": "2", "troisieme": "3", "quatrieme": "4"}

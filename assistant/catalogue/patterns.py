@@ -78,7 +78,7 @@ PERIOD_AFTER_CONTRACT = re.compile(
     rf"\b(?:contrats? loca(?:l|ux) de santé|CLS|contrat)(?:\s*\(CLS\))?\s+(?:de |pour |sur )?(?:la période\s+)?{YEARS}", I
 )
 PERIOD_AFTER_WORD = re.compile(
-    rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|plan d.actions?|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
+    rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|plan d.actions?|plan|feuille de route|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
     rf"portera sur|s.étend)\b[^.;:]{{0,40}}?\(?\s*(?:de |du |des années |les années |la période ){{0,2}}{YEARS}",
     I,
 )
@@ -95,7 +95,8 @@ AXES_WORD = re.compile(
     I,
 )
 AXIS_LINE = re.compile(
-    r"^\s*(?:#+\s*)?Axe(?:\s+(?:stratégique|prioritaire|thématique))?\s*(?:n°\s*)?(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
+    r"^\s*(?:#+\s*)?(?:Axe|Orientation stratégique|Orientation)(?:\s+(?:stratégique|prioritaire|thématique))?\s*(?:n°\s*)?"
+    r"(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
     I,
 )
 ACTION_LINE = re.compile(
@@ -201,6 +202,10 @@ INLINE_AXES = re.compile(
     I,
 )
 """« autour de 5 axes majeurs : a, b, c, d, ainsi qu'un axe transversal … »: axes given inline."""
+INLINE_AXES_FREE = re.compile(
+    r"\baxes (?:(?:stratégiques|prioritaires|thématiques) )?suivants\s*:\s*(?P<items>[^.:]+)(?=[.]|$)", I
+)
+"""« autour des axes suivants : a, b et c »: inline, without a count."""
 NOT_A_CLS = re.compile(
     r"\b(?:CLSM|conseils? loca(?:l|ux) de santé mentale|ateliers? santé[- ]ville|ASV|CPTS|"
     r"communautés? professionnelles? territoriales? de santé|contrats? de ville|"

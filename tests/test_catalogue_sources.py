@@ -274,3 +274,12 @@ def test_timeline_axis_spans_the_periods_only():
     bars, axis, others = timeline_bars([with_period, undated])
     assert axis == (2025, 2031) and [b["Territoire"] for b in bars] == ["Toulon"]
     assert others == [undated]
+
+
+def test_a_roll_of_partners_is_not_a_list_of_signatories(sample_store):
+    """The sample Le Havre page names its signatories, then some thirty partners in one sentence."""
+    settings = sample_store[0]
+    havre = next(r for r in load_catalogue(settings, TODAY).records if "havre" in normalize(r.name))
+    names = [normalize(s.value) for s in havre.signatories]
+    assert "region normandie" in names and len(names) <= 10
+    assert not {"ligue", "cancer", "vivre", "centre"} & set(names)

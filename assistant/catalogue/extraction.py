@@ -285,10 +285,14 @@ class _DocumentReader:
         if not names:
             return
         runs = [span for m in P.NAME_RUN.finditer(text) for span in split_parties(m.group(0), m.start()) or [m.span()]]
+        if len(runs) > MAX_PROSE_SIGNATORIES:
+            return  # a long roll of partners, not the parties
         for start, end in runs:
             name = text[start:end]
             if any(a < end and start < b for a, b in taken) or len(name) < 3:
                 continue
+            if re.match(r"\s+(?!et\b|ainsi\b)[a-zàâçéèêîôû]", text[end:]):
+                continue  # the start of a longer name (« Ligue » of « Ligue contre le cancer »)
             if PRONOUN_WORDS.match(name) or P.CLS_NAME.search(name) or is_regional_name(name):
                 continue
             if re.match(r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|"
@@ -382,9 +386,15 @@ class _DocumentReader:
         self._lists_of_parties(chunk, sentences, i)
         if re.match(r"^\s*(?:ENTRE|Entre)\b\s*:?", text) and self.about_cls and not sentence.is_heading:
             self._institutions(chunk, sentence)  # a preamble on one line: « Entre : la Préfecture … »
+        carried = P.CARRIED_BY.search(text)
         if P.SIGNATORIES_WORD.search(text) and not sentence.is_heading:
-            self._institutions(chunk, sentence, names=True)
-        elif P.PARTNERSHIP.search(text) and contractual and not sentence.is_heading:
+            # a structured list (« signataires (a, b) ») is read above; prose gets names too
+            self._institutions(chunk, sentence, names=not P.LIST_OF.search(text))
+        elif not sentence.is_heading and (
+            (P.PARTNERSHIP.search(text) and contractual)
+            or (carried and (P.CLS_NAME.search(text) or re.match(r"^(?:Il|Elle|Celui-ci)\b", text))
+                and not P.REGIONAL_PLAN.search(text[: carried.start()]))  # « le CLS est porté par … »
+        ):
             self._institutions(chunk, sentence)
         if not partial.axes:
             self._inline_axes(chunk, sentence)
@@ -603,6 +613,8 @@ def _between_parties(text: str) -> list[tuple[int, int]]:
     return split_parties(text[between.end() : stop], between.end())
 
 
+MAX_PROSE_SIGNATORIES = 10
+"""More names than this in one sentence about signatories is a roll of partners."""
 PRONOUN_WORDS = re.compile(r"^(?:Il|Elle|Ils|Elles|Le|La|Les|L['’]|Ce|Cette|Ces|Son|Sa|Ses|Leur|Leurs|Un|Une|Des|Parmi|Au|Aux|En|On|Pour|Avec|Dans|Depuis|Signataires?|Contrat|Partenaires?)$")
 
 

@@ -190,9 +190,12 @@ INSTITUTION_NAME = re.compile(
 « la CPAM du Loiret », « le Conseil départemental »): what signs a CLS besides the local authority."""
 PARTNERSHIP = re.compile(
     r"\b(?:partenariat|concertation|contractualisation|convention|coopération)\s+(?:\w+\s+){0,2}(?:avec|entre)\b|"
-    r"\bporté\w*\s+(?:conjointement\s+)?(?:localement\s+)?(?:conjointement\s+)?par\b|\bsous l['’]égide\b",
+    r"\bsous l['’]égide\b",
     I,
 )
+REGIONAL_PLAN = re.compile(r"\b(?:Projet|Programme|Plan|Schéma|Stratégie)\s+(?:[Rr]égional|[Nn]ational)\w*[^.]{0,50}$|\bPRS\b[^.]{0,30}$")
+"""« le Projet régional de santé … porté par l'ARS »: the ARS carries the plan, not the CLS."""
+CARRIED_BY = re.compile(r"\bporté\w*\s+(?:conjointement\s+)?(?:localement\s+)?(?:conjointement\s+)?par\b", I)
 """« renouvelle son partenariat avec l'ARS », « porté conjointement par l'ARS et … »: the contract's parties."""
 SIGNATORIES_WORD = re.compile(r"\b(?:co)?signataires?\b|\bparties? (?:signataires|prenantes)\b", I)
 INLINE_AXES = re.compile(

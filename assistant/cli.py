@@ -75,6 +75,8 @@ def ingest(
         out.print(Text.assemble(("  échec ", "red"), f"{failure['file']} : {failure['reason']}"))
     for kept_out in report.quarantined:
         out.print(Text.assemble(("  écarté ", "yellow"), f"{kept_out['file']} : {quarantine_note(kept_out['chunks'])}"))
+    for warning in report.warnings:
+        out.print(Text.assemble(("  avertissement ", "yellow"), warning["message"]))
 
 
 @app.command()
@@ -106,7 +108,7 @@ FIELD_LABELS = {
     "territory": "Territoire", "collectivite": "Collectivité signataire", "signatories": "Autres signataires",
     "partners": "Partenaires", "signed_on": "Date de signature", "period": "Période", "duration": "Durée",
     "preparation": "En préparation", "axes": "Axes", "actions": "Actions", "coordination": "Coordination",
-    "funding": "Financement",
+    "funding": "Financement", "horizon": "Échéance", "generation": "Renouvellement",
 }
 
 

@@ -8,8 +8,22 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "octobre", "novembre", "décembre")
 
 
+def first_day(iso: str) -> date:
+    """The first day a date written at any precision covers: « 2025 » → 1 January 2025,
+    « 2025-02 » → 1 February 2025 (ValueError when it is no ISO date)."""
+    text = iso[:10]
+    if len(text) == 4 and text.isdigit():
+        return date(int(text), 1, 1)
+    if len(text) == 7 and text[4] == "-":
+        return date(int(text[:4]), int(text[5:7]), 1)
+    return date.fromisoformat(text)
+
+
 def french_date(iso: str) -> str:
-    """« 8 décembre 2017 » from « 2017-12-08 »; the input itself when it is not an ISO date."""
+    """« 8 décembre 2017 » from « 2017-12-08 », « février 2025 » from « 2025-02 », « 2025 » from
+    « 2025 »; the input itself when it is not an ISO date."""
+    if len(iso) == 7 and iso[:4].isdigit() and iso[4] == "-" and iso[5:].isdigit() and 1 <= int(iso[5:]) <= 12:
+        return f"{MONTHS[int(iso[5:]) - 1]} {iso[:4]}"
     try:
         day = date.fromisoformat(iso[:10])
     except ValueError:

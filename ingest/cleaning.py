@@ -6,6 +6,7 @@ quoted from the cleaned text is found verbatim (up to spacing) in the source.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -55,6 +56,19 @@ DEAD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:#[^()\s]*)?\)")
 ESCAPE = re.compile(r"\\([()\[\]*_#.!+\-`{}<>|])")
 BOLD = re.compile(r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*|__(?=\S)([^_]+?)(?<=\S)__")
 
+# --- markup that survived a loader (an HTML or SQL dump saved as text, a CMS export) -------------
+_TAG_NAMES = (r"p|div|span|br|a|strong|em|b|i|u|s|ul|ol|li|dl|dt|dd|h[1-6]|table|tr|td|th|tbody|thead|tfoot|"
+              r"img|section|article|header|footer|nav|main|aside|figure|figcaption|blockquote|font|sup|sub|"
+              r"hr|small|label|button|input|form|iframe|center|caption|picture|source|time|abbr|cite|mark|o:p")
+BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|hr|"
+                       r"blockquote|figure|dt|dd)\b[^<>]{0,500}>", re.IGNORECASE)
+INLINE_TAG = re.compile(rf"<\s*/?\s*(?:{_TAG_NAMES})\b[^<>]{{0,500}}>", re.IGNORECASE)
+SCRIPT_BLOCK = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+SQL_ESCAPES = {"\\'": "'", '\\"': '"', "\\r\\n": "\n", "\\n": "\n", "\\r": "\n", "\\t": " "}
+ESCAPED_BREAK = re.compile(r"\\[nrt]")
+
 # --- lost symbols shown as '?' ------------------------------------------------------------------
 LEADING_LOST = re.compile(r"^((?:[-–•*]\s+|\d{1,2}[.)]\s+)?)\?+\s*(?=\w)")
 AFTER_PUNCTUATION_LOST = re.compile(r"(?<=[.,;:])\s*\?$")
@@ -102,7 +116,27 @@ def clean_document(doc: LoadedDocument) -> LoadedDocument:
     return replace(doc, pages=cleaned)
 
 
+def strip_loader_markup(text: str) -> str:
+    """Tags, entities and SQL/JSON escapes left in a text by a dump or a CMS export, for every
+    format: « l\\'ARS », « <p>Le CLS</p> », « &eacute; » would otherwise reach values and quotes.
+    Escaped line breaks count only when several occur (one « \\n » may be a path)."""
+    if "\\'" in text or '\\"' in text or len(ESCAPED_BREAK.findall(text)) >= 2:
+        for escaped, plain in SQL_ESCAPES.items():
+            if escaped in ("\\'", '\\"') or len(ESCAPED_BREAK.findall(text)) >= 2:
+                text = text.replace(escaped, plain)
+    if "<" in text:
+        text = HTML_COMMENT.sub(" ", SCRIPT_BLOCK.sub(" ", text))
+        text = BLOCK_TAG.sub("\n", text)
+        text = INLINE_TAG.sub("", text)
+    for _ in range(2):  # « &amp;eacute; » is escaped twice
+        if not ENTITY.search(text):
+            break
+        text = ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return text
+
+
 def _normalise(text: str) -> str:
+    text = strip_loader_markup(text)
     text = LINE_BREAKS.sub("\n", text)
     text = text.translate(SPACE_LIKE).translate(INVISIBLE).translate(LIGATURES)
     text = re.sub(r"\u00ad\s*\n\s*", "-\n", text).replace("\u00ad", "")

@@ -1,6 +1,9 @@
 """Read the optional manifest.csv sidecar: per-file metadata a user declares, checked line by line.
 
-A bad manifest must fail loudly with its line number rather than silently mislabel documents.
+Manifests are written by people: a year alone, a month, a date in words, a type of their own. A
+cell that cannot be used is reported (line, column, what was done) and left to inference; one bad
+row never stops a run. Only a manifest that cannot be read at all (encoding, no `file` column) is
+refused, with its line number.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ import csv
 import io
 from pathlib import Path, PurePosixPath
 
+from dataclasses import dataclass
+
 from ingest.documents import IngestError
-from ingest.metadata import DOC_TYPES, to_iso_date
+from ingest.metadata import DOC_TYPES, to_partial_date
 
 COLUMNS = ("file", "title", "publisher", "date", "doc_type", "territory", "url")
 
@@ -26,11 +31,34 @@ DOC_TYPE_ALIASES = {
 }
 
 
-def read_manifest(path: Path) -> dict[str, dict[str, str]]:
+@dataclass(frozen=True)
+class ManifestWarning:
+    """One cell or row the reader could not use as written, and what it did instead."""
+
+    manifest: str
+    line: int
+    column: str
+    value: str
+    action: str
+    """French: « date ignorée, déduite du document », « type remplacé par « other » »…"""
+
+    def message(self) -> str:
+        cell = f", colonne « {self.column} »" if self.column else ""
+        value = f" « {self.value} »" if self.value else ""
+        return f"Manifeste {self.manifest}, ligne {self.line}{cell}{value} : {self.action}."
+
+    def to_dict(self) -> dict:
+        return {"manifest": self.manifest, "line": self.line, "column": self.column, "value": self.value,
+                "action": self.action, "message": self.message()}
+
+
+def read_manifest(path: Path, warnings: list[ManifestWarning] | None = None) -> dict[str, dict[str, str]]:
     """Rows keyed by the `file` column as written, plus the basename when it differs and is unique.
 
-    Empty cells are left out, so `row.get("date")` means "declared". Extra columns are kept.
+    Empty cells are left out, so `row.get("date")` means "declared". Extra columns are kept. Cells
+    and rows that cannot be used are appended to `warnings` (dropped when it is None).
     """
+    warnings = [] if warnings is None else warnings
     name = Path(path).name
     text = _read_text(Path(path))
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
@@ -46,16 +74,17 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
     try:
         for record in reader:
             line = reader.line_num
-            row = _clean_row(record, name, line)
+            row = _clean_row(record, name, line, warnings)
             if not row:
                 continue
             file_name = row.get("file")
             if not file_name:
-                raise IngestError(f"Manifeste {name}, ligne {line} : colonne « file » vide.")
+                warnings.append(ManifestWarning(name, line, "file", "", "colonne vide, ligne ignorée"))
+                continue
             if file_name in rows:
-                raise IngestError(
-                    f"Manifeste {name}, ligne {line} : fichier « {file_name} » déjà décrit."
-                )
+                warnings.append(ManifestWarning(
+                    name, line, "file", file_name, "fichier déjà décrit plus haut, ligne ignorée"))
+                continue
             rows[file_name] = row
     except csv.Error as error:
         raise IngestError(f"Manifeste {name}, ligne {reader.line_num} : CSV illisible ({error}).") from error
@@ -89,25 +118,27 @@ def _clean_header(column: str | None) -> str:
     return (column or "").strip().lower()
 
 
-def _clean_row(record: dict, name: str, line: int) -> dict[str, str]:
-    if record.get(None):  # more cells than columns
-        raise IngestError(f"Manifeste {name}, ligne {line} : plus de cellules que de colonnes.")
+def _clean_row(record: dict, name: str, line: int, warnings: list[ManifestWarning]) -> dict[str, str]:
+    extra = record.pop(None, None)
+    if extra:  # more cells than columns: the named ones are still read
+        cells = ", ".join(str(c) for c in extra if c)
+        warnings.append(ManifestWarning(name, line, "", cells, "plus de cellules que de colonnes, cellules en trop ignorées"))
     row = {key: value.strip() for key, value in record.items() if key and value and value.strip()}
     if "date" in row:
-        iso = to_iso_date(row["date"])
-        if iso is None:
-            raise IngestError(
-                f"Manifeste {name}, ligne {line} : date invalide « {row['date']} » (attendu AAAA-MM-JJ)."
-            )
-        row["date"] = iso
+        partial = to_partial_date(row["date"])
+        if partial is None:
+            warnings.append(ManifestWarning(name, line, "date", row["date"], "date illisible, déduite du document"))
+            del row["date"]
+        else:
+            row["date"] = partial
     if "doc_type" in row:
         doc_type = row["doc_type"].lower()
         doc_type = DOC_TYPE_ALIASES.get(doc_type, doc_type)
         if doc_type not in DOC_TYPES:
-            raise IngestError(
-                f"Manifeste {name}, ligne {line} : type de document inconnu « {row['doc_type']} » "
-                f"(valeurs possibles : {', '.join(DOC_TYPES)})."
-            )
+            warnings.append(ManifestWarning(
+                name, line, "doc_type", row["doc_type"],
+                f"type inconnu, remplacé par « other » (valeurs possibles : {', '.join(DOC_TYPES)})"))
+            doc_type = "other"
         row["doc_type"] = doc_type
     return row
 

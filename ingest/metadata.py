@@ -183,7 +183,8 @@ _ANY_URL = re.compile(r"https://[^\s<>()\[\]\"']+")
 
 @dataclass(frozen=True)
 class DocumentMetadata:
-    """The labels every chunk of a document carries. `date` is ISO YYYY-MM-DD or None."""
+    """The labels every chunk of a document carries. `date` is ISO at the precision known
+    (YYYY-MM-DD, YYYY-MM or YYYY) or None."""
 
     title: str
     publisher: str
@@ -280,6 +281,36 @@ def to_iso_date(value: object) -> str | None:
     return only.value.isoformat() if not rest.strip(" ,.") else None
 
 
+_MONTH_YEAR = re.compile(rf"^(?:(?:en|de|mois de|d)\s+)?(?P<m>{_MONTH_ALT})\.?\s+(?P<y>\d{{4}})$")
+_NUMERIC_MONTH_YEAR = re.compile(r"^(?:(?P<y>\d{4})[-/.](?P<m>\d{1,2})|(?P<m2>\d{1,2})[-/.](?P<y2>\d{4}))$")
+_YEAR_ONLY = re.compile(r"^(?:(?:en|annee)\s+)?(?P<y>\d{4})$")
+
+
+def to_partial_date(value: object) -> str | None:
+    """A declared date at the precision it is written: « 2025 » → "2025", « février 2025 » or
+    « 2025-02 » → "2025-02", « 3 juillet 2023 » → "2023-07-03"; None when it is not one date.
+    Manifests and front matter often give only a year or a month: that is kept, not refused."""
+    full = to_iso_date(value)
+    if full:
+        return full
+    if isinstance(value, int) and OLDEST_YEAR <= value <= 2100:
+        return str(value)
+    folded = re.sub(r"\s+", " ", _strip_accents(str(value or "")).casefold()).strip(" ,.")
+    for pattern in (_MONTH_YEAR, _NUMERIC_MONTH_YEAR):
+        match = pattern.match(folded)
+        if match:
+            groups = match.groupdict()
+            year, month = groups.get("y") or groups.get("y2"), groups.get("m") or groups.get("m2")
+            month_number = MONTHS[month] if month in MONTHS else int(month)
+            if OLDEST_YEAR <= int(year) <= 2100 and 1 <= month_number <= 12:
+                return f"{year}-{month_number:02d}"
+            return None
+    match = _YEAR_ONLY.match(folded)
+    if match and OLDEST_YEAR <= int(match["y"]) <= 2100:
+        return match["y"]
+    return None
+
+
 def infer_date(text: str, file_name: str = "", *, today: date | None = None) -> str | None:
     """The document's date: from the file name, else a marked date, else one alone at the top,
     else the latest date of the body (a text is written after the events it reports). Never future."""
@@ -361,8 +392,12 @@ def classify_doc_type(text: str, file_name: str, title: str = "") -> tuple[str, 
 
 
 def _find_publisher(text: str, file_name: str, title: str | None) -> str | None:
-    """Known actor of the file name, else of the title, else a local authority named at the top,
-    else the known actor the text names most often."""
+    """Another region's ARS named by the file name, the title or the top; else known actor of the
+    file name, else of the title, else a local authority named at the top, else the known actor the
+    text names most often."""
+    other = regional_ars(f"{PurePath(file_name).stem.replace('-', ' ').replace('_', ' ')}\n{title or ''}\n{_head(text)}")
+    if other:
+        return other
     actor = actor_in_file_name(file_name)
     if actor:
         return actor.name
@@ -375,6 +410,23 @@ def _find_publisher(text: str, file_name: str, title: str | None) -> str | None:
         return generic
     mentions = _actors_in(fold(text))
     return mentions[0][0].name if mentions else None
+
+
+_ARS = re.compile(r"\b(?:ARS|Agence r[ée]gionale de sant[ée])\s+(?:de |d['’]|du )?(?:la |l['’])?", re.IGNORECASE)
+
+
+def regional_ars(text: str) -> str | None:
+    """« ARS Occitanie » when `text` names the ARS of a region other than Normandy (whose actors
+    the tables above know): the publisher is that ARS, its territory the region."""
+    from assistant.geography import regions_in
+
+    for match in _ARS.finditer(text):
+        following = regions_in(text[match.end() : match.end() + 40])
+        if following and following[0].start == 0 and following[0].department is None:
+            region = following[0].region
+            if region.name != "Normandie":
+                return region.ars
+    return None
 
 
 def actor_in_file_name(file_name: str) -> Actor | None:
@@ -402,6 +454,8 @@ def infer_territory(text: str, title: str, publisher: str) -> str:
     for actor in ACTORS:
         if actor.name == publisher and actor.territory:
             return actor.territory
+    if publisher.startswith("ARS ") and publisher == regional_ars(publisher):
+        return publisher[4:]
     in_title = [actor for actor, _ in _actors_in(fold(title)) if actor.territory]
     if in_title:
         return in_title[0].territory
@@ -577,7 +631,7 @@ def _declared_fields(values: dict) -> dict[str, str]:
         if name not in FIELDS or value is None or name in fields and str(key).lower() != name:
             continue
         if name == "date":
-            iso = to_iso_date(value)
+            iso = to_partial_date(value)
             if iso:
                 fields["date"] = iso
             continue

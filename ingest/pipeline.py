@@ -22,14 +22,13 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from chromadb.api.models.Collection import Collection
 
 from assistant.catalogue.storage import refresh_catalogue
 from assistant.config import Settings
+from assistant.dates import first_day
 from assistant.embeddings import TokenizingEmbeddings
 from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
 from assistant.lexical_index import save_after_ingest
@@ -42,13 +41,13 @@ from ingest.discovery import SourceFile, default_manifest, discover, within
 from ingest.documents import IngestError
 from ingest.loaders import load
 from ingest.lock import ingest_lock
-from ingest.manifest import read_manifest
+from ingest.manifest import ManifestWarning, read_manifest
 from ingest.metadata import infer_metadata
 from ingest.quality import check_informative
 from ingest.records import FileRecord, Records
 from ingest.report import IngestReport, ProgressListener
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 """Bump when loading, cleaning or chunking changes what is stored: every file is then re-ingested
 and re-embedded. Not bumped for the quarantine mark (cheap to add, costly to force on every store):
 chunks stored before it get it at their file's next change or the store's next `--rebuild`."""
@@ -92,7 +91,9 @@ class Ingestor:
         report = IngestReport()
         self._undo_interrupted_writes()
         manifest = manifest or default_manifest(roots)
-        declared_by_name = read_manifest(manifest) if manifest else {}
+        warnings: list[ManifestWarning] = []
+        declared_by_name = read_manifest(manifest, warnings) if manifest else {}
+        report.warnings = [warning.to_dict() for warning in warnings]
         sources = discover(roots)
         self.progress.files_found(len(sources))
         claimed: dict[str, str] = {}  # doc_id -> name of the file that stores it in this run
@@ -294,8 +295,9 @@ def chunk_metadata(chunk: Chunk, doc_id: str, metadata: dict[str, str]) -> dict:
     if addresses_a_model(chunk.text):
         values[QUARANTINE_KEY] = True  # only then: the other chunks' metadata stays as it was
     if metadata.get("date"):
-        # Chroma compares numbers only: the date as YYYYMMDD makes date ranges filterable.
-        values["date_num"] = int(date.fromisoformat(metadata["date"]).strftime("%Y%m%d"))
+        # Chroma compares numbers only: the date as YYYYMMDD makes date ranges filterable; a year or
+        # a month alone counts as its first day, so « 2025 » is in a filter on 2025.
+        values["date_num"] = int(first_day(metadata["date"]).strftime("%Y%m%d"))
     return values
 
 

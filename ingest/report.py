@@ -18,6 +18,9 @@ class IngestReport:
     quarantined: list[dict] = field(default_factory=list)
     """Files written by this run with chunks that address an AI model: {"file", "chunks"}. Those
     chunks are stored but never retrieved (assistant/engines/injection.py)."""
+    warnings: list[dict] = field(default_factory=list)
+    """Manifest cells or rows that could not be used as written: {"manifest", "line", "column",
+    "value", "action", "message"} (ingest/manifest.py). The files are ingested all the same."""
 
     def fail(self, file: str, reason: str) -> None:
         self.failed.append({"file": file, "reason": reason})
@@ -35,6 +38,7 @@ class IngestReport:
             "failed": self.failed,
             "duplicates": self.duplicates,
             "quarantined": self.quarantined,
+            "warnings": self.warnings,
         }
 
 

@@ -7,6 +7,7 @@ Skipped only where Chromium is absent outside CI; in CI `.ci/run` installs it, s
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -46,14 +47,16 @@ def store(tmp_path_factory, embeddings):
     """The sample corpus plus a document full of markup, in a store of this module's own.
 
     The markup is the payload of ../shared/corpus-bad/injection.md without its orders to an AI
-    (a chunk giving orders to a model is quarantined at ingestion, so it would never be shown)."""
+    (a chunk giving orders to a model is quarantined at ingestion, so it would never be shown).
+    Raw tags are removed at ingestion (ingest/cleaning.py), so the payload is written as a page
+    shows code, in entities: the stored text then holds the markup itself, which the app must show."""
     settings = make_settings(tmp_path_factory.mktemp("browser") / "data")
     ingestor = Ingestor(settings, embeddings)
     ingestor.run([CORPUS], manifest=MANIFEST)
     hostile = tmp_path_factory.mktemp("hostile")
     markup = next(line for line in (CORPUS_BAD / "injection.md").read_text().splitlines() if "<script>" in line)
     (hostile / "balisage.md").write_text(
-        f"# Comité de pilotage de Testville\n\n{markup} [lien](javascript:alert(2))\n\n"
+        f"# Comité de pilotage de Testville\n\n{html.escape(markup, quote=False)} [lien](javascript:alert(2))\n\n"
         "Le comité de pilotage du CLS fictif de Testville se réunit deux fois par an.\n",
         encoding="utf-8",
     )

@@ -93,7 +93,7 @@ def test_sample_corpus_records(sample_catalogue):
     assert argentan.signed_on.normalized == "2017-01-10"
     assert argentan.signed_on.source.file == "ars-normandie_2017-12-08_contrats-locaux-de-sante.txt"
     # Two CLS from one page, each with its own facts.
-    assert not argentan.axes and argentan.status == "unknown"
+    assert not argentan.axes and argentan.status == "signed"  # signed, no period or duration stated
 
 
 def test_sample_corpus_nothing_invented(sample_catalogue, sample_store):

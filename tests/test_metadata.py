@@ -337,23 +337,38 @@ def test_a_french_spreadsheet_export_with_semicolons(tmp_path):
     assert rows["a.pdf"]["title"] == "Titre, avec virgule"
 
 
+def test_a_manifest_without_a_file_column_is_refused(tmp_path):
+    with pytest.raises(IngestError) as error:
+        read_manifest(write(tmp_path, "title,date\nTitre,2024-01-01\n", "mon-manifeste.csv"))
+    assert "mon-manifeste.csv" in str(error.value) and "ligne 1 : colonne « file » absente" in str(error.value)
+
+
 @pytest.mark.parametrize(
-    ("content", "fragment"),
+    ("content", "line", "column", "kept"),
     [
-        ("title,date\nTitre,2024-01-01\n", "ligne 1 : colonne « file » absente"),
-        ("file,date\na.pdf,2024-01-01\nb.pdf,le 3 juillet\n", "ligne 3 : date invalide « le 3 juillet »"),
-        ("file,date\na.pdf,2024-02-30\n", "ligne 2 : date invalide"),
-        ("file,doc_type\na.pdf,contract\nb.pdf,affiche\n", "ligne 3 : type de document inconnu"),
-        ("file,title\na.pdf,A\na.pdf,B\n", "ligne 3 : fichier « a.pdf » déjà décrit"),
-        ("file,title\n,Sans fichier\n", "ligne 2 : colonne « file » vide"),
-        ("file,title\na.pdf,A,en trop\n", "ligne 2 : plus de cellules que de colonnes"),
+        ("file,date\na.pdf,2024-01-01\nb.pdf,le 3 juillet\n", 3, "date", {"file": "b.pdf"}),
+        ("file,date\na.pdf,2024-01-01\nb.pdf,2024-02-30\n", 3, "date", {"file": "b.pdf"}),
+        ("file,doc_type\na.pdf,contract\nb.pdf,affiche\n", 3, "doc_type", {"file": "b.pdf", "doc_type": "other"}),
+        ("file,title\nb.pdf,A\nb.pdf,B\n", 3, "file", {"file": "b.pdf", "title": "A"}),
+        ("file,title\n,Sans fichier\nb.pdf,B\n", 2, "file", {"file": "b.pdf", "title": "B"}),
+        ("file,title\nb.pdf,A,en trop\n", 2, "", {"file": "b.pdf", "title": "A"}),
     ],
 )
-def test_malformed_manifests_name_the_file_and_the_line(tmp_path, content, fragment):
-    with pytest.raises(IngestError) as error:
-        read_manifest(write(tmp_path, content, "mon-manifeste.csv"))
-    assert "mon-manifeste.csv" in str(error.value)
-    assert fragment in str(error.value)
+def test_a_bad_cell_is_reported_and_the_rest_read(tmp_path, content, line, column, kept):
+    warnings: list = []
+    rows = read_manifest(write(tmp_path, content, "mon-manifeste.csv"), warnings)
+    assert rows["b.pdf"] == kept
+    assert [(w.line, w.column) for w in warnings] == [(line, column)]
+    assert f"mon-manifeste.csv, ligne {line}" in warnings[0].message()
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ("2025", "2025"), ("2025-02", "2025-02"), ("février 2025", "2025-02"), ("02/2025", "2025-02"),
+    ("3 juillet 2023", "2023-07-03"), ("2023-07-03", "2023-07-03"), ("vers 2020 ou 2021", None),
+])
+def test_partial_dates_keep_their_precision(tmp_path, written, kept):
+    rows = read_manifest(write(tmp_path, f"file,date\na.pdf,{written}\n"))
+    assert rows["a.pdf"].get("date") == kept
 
 
 def test_unreadable_manifests(tmp_path):

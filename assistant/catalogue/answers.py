@@ -5,6 +5,10 @@ For a count, a count the documents state themselves (the newest one, with its ci
 first, since the catalogue only knows the CLS the indexed documents describe; the catalogue's own
 count follows (« … le catalogue en recense 2 dans les documents indexés »). `None` means the
 catalogue has nothing to say: the usual retrieval path then answers.
+
+A question restricted to a region, a territory, a year or a theme is answered for that scope
+only; when nothing in the catalogue falls in it, the answer declines for that scope (« Aucun CLS
+en Corse dans les documents indexés. ») rather than give the whole catalogue's count.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from collections.abc import Callable
 from assistant.catalogue.model import Cited, ContractRecord, Source, StatedCount
 from assistant.catalogue.precedents import find_precedents
 from assistant.catalogue.questions import CatalogueQuestion
+from assistant.catalogue.names import same_territory, territory_key
 from assistant.dates import french_date
+from assistant.geography import region_of
 from assistant.passages import Answer, Citation
 from assistant.retrieval import Filters
 
@@ -61,6 +67,8 @@ def catalogue_answer(
         text = _count(asked, records, counts, cite, audience)
     else:
         text = _list(asked, records, cite)
+    if (not text or not cite.citations) and asked.kind != "precedents" and _restricted(asked):
+        return Answer(question, _declined(asked), False, [], [], ENGINE)
     if not text or not cite.citations:
         return None
     return Answer(question, text, True, cite.citations, catalogue.passages(cite.chunk_ids), ENGINE)
@@ -101,11 +109,22 @@ def _count(
     return "\n\n".join(parts[:-1] + ["\n".join([parts[-1], *lines])])
 
 
+def _restricted(asked: CatalogueQuestion) -> bool:
+    return bool(asked.region or asked.place or asked.year or asked.theme)
+
+
+def _declined(asked: CatalogueQuestion) -> str:
+    """« Aucun CLS en Corse dans les documents indexés. »"""
+    return f"Aucun CLS {_agree(_qualifier(asked), 1)} dans les documents indexés.".replace("  ", " ")
+
+
 def _stated(asked: CatalogueQuestion, counts: list[StatedCount]) -> list[StatedCount]:
     """Counts stated for what is asked, newest document first (within one document, the count
-    whose date is stated first)."""
-    if asked.theme:
+    whose date is stated first). A region's question takes only that region's counts."""
+    if asked.theme or asked.place:
         return []
+    if asked.region:
+        counts = [c for c in counts if _count_region(c) == asked.region]
     if asked.year:
         wanted = [c for c in counts if c.kind == "signed_in_year" and c.year == asked.year]
     elif asked.status in (None, "active"):
@@ -113,6 +132,11 @@ def _stated(asked: CatalogueQuestion, counts: list[StatedCount]) -> list[StatedC
     else:
         wanted = []
     return sorted(wanted, key=lambda c: (c.source.date, c.explicit_date, c.as_of), reverse=True)
+
+
+def _count_region(count: StatedCount) -> str:
+    found = region_of(count.source.quote) or region_of(f"{count.source.publisher} {count.source.title}")
+    return found.name if found else ""
 
 
 def _what(count: StatedCount) -> str:
@@ -154,7 +178,12 @@ def _list(asked: CatalogueQuestion, records: list[ContractRecord], cite: _Citati
 
 def _matching(asked: CatalogueQuestion, records: list[ContractRecord]) -> list[ContractRecord]:
     found = []
+    place_key = territory_key(asked.place) if asked.place else ""
     for record in records:
+        if asked.region and record.region != asked.region:
+            continue
+        if asked.place and not (place_key and same_territory(place_key, record.key)):
+            continue
         if asked.status and record.status != asked.status:
             continue
         if asked.signed and not asked.status and record.status == "in_preparation":
@@ -186,6 +215,8 @@ def _qualifier(asked: CatalogueQuestion) -> str:
         words.append("signés")
     if asked.year:
         words.append(f"en {asked.year}")
+    if asked.scope_label:
+        words.append(asked.scope_label)
     if asked.theme:
         where = {("axes",): "un axe", ("actions",): "une action"}.get(asked.theme_fields, "un axe ou une action")
         words.append(f"avec {where} « {asked.theme_label or asked.theme} »")

@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from assistant.catalogue import patterns as P
-from assistant.catalogue.model import FILTER_KEYS, Cited, DocumentFacts, Extraction, Source, StatedCount
+from assistant.catalogue.model import (
+    FILTER_KEYS, LIST_FIELDS, SINGLE_FIELDS, Cited, DocumentFacts, Extraction, Source, StatedCount,
+)
 from assistant.catalogue.names import (
     clean_item,
     closing_parenthesis,
@@ -34,6 +36,7 @@ from assistant.catalogue.names import (
 )
 from assistant.engines.injection import addresses_a_model, quarantined
 from assistant.french import NUMBER_WORDS, fold
+from assistant.geography import is_regional_name, region_of
 from assistant.passages import Passage, quote_page
 from assistant.sentences import Sentence, split_sentences
 
@@ -70,10 +73,15 @@ class _DocumentReader:
         self.doc_date = _iso(self.doc_date_iso)
         self.doc_type = meta.get("doc_type", "")
         territory = meta.get("territory", "") or ""
-        self.regional = is_regional(territory)
+        self.regional = is_regional(territory) or is_regional_name(territory)
         self.doc_territory = "" if self.regional else territory
         self.doc_key = territory_key(self.doc_territory) if self.doc_territory else ""
-        self.about_cls = any(P.CLS_NAME.search(c.text) for c in chunks)
+        parts = [self.doc_territory[a:b] for a, b in split_parties(self.doc_territory)] if self.doc_territory else []
+        self.doc_parts = {territory_key(part): part for part in parts if territory_key(part)} if len(parts) > 1 else {}
+        """« Sainte-Marie et Saint-Joseph »: a document about several CLS, one per part."""
+        title = meta.get("title", "") or ""
+        other_device = bool(P.NOT_A_CLS.search(title)) and not P.CLS_NAME.search(P.NOT_A_CLS.sub(" ", title))
+        self.about_cls = not other_device and any(P.CLS_NAME.search(c.text) for c in chunks)
         self.facts: dict[str, DocumentFacts] = {}
         self.counts: list[StatedCount] = []
         self.focus: DocumentFacts | None = self._partial(self.doc_key) if self.doc_key and self.about_cls else None
@@ -82,6 +90,7 @@ class _DocumentReader:
 
     def read(self) -> None:
         open_list: tuple[str, DocumentFacts] | None = None
+        bare_items = False
         for chunk in self.chunks:
             sentences = split_sentences(chunk.text)
             if open_list and not (sentences and sentences[0].is_item):
@@ -90,32 +99,70 @@ class _DocumentReader:
                 self._counts(chunk, sentence)
                 if sentence.is_heading:
                     self._focus_section(chunk, sentences, i)
+                self._focus_part(sentence)
                 self._signature(chunk, sentences, i)
                 self._between_block(chunk, sentences, i)
                 self._mention(chunk, sentence)
                 if self.focus is None:
                     open_list = None
                     continue
-                if sentence.is_item and open_list:
+                if open_list and (sentence.is_item or (bare_items and _bare_line(chunk.text, sentence))):
                     kind, partial = open_list
                     self._item(chunk, sentence, kind, partial)
                     continue
                 open_list = self._list_intro(sentences, i)
+                # « Les axes du CLS : » then one axis a line, without bullets
+                bare_items = bool(open_list) and sentence.text.rstrip().endswith(":") and not (
+                    i + 1 < len(sentences) and sentences[i + 1].is_item)
                 self._facts(chunk, sentences, i)
 
     def finished(self) -> list[DocumentFacts]:
         """DocumentFactss that can be cited by a territory name read in the text."""
         done = []
+        region = self._region()
+        self._adopt_written_name()
         for partial in self.facts.values():
             partial.territory = self._territory_of(partial)
+            partial.region = region
             if partial.territory and _has_facts(partial):
                 done.append(partial)
         return done
 
+    def _adopt_written_name(self) -> None:
+        """The manifest's territory is not written in the text (« Pays Bassin d'Arcachon-Val de
+        l'Eyre ») but the text names one CLS (« le CLS Pays BARVAL »): they are the same CLS, cited
+        by the name the text writes."""
+        own = self.facts.get(self.doc_key)
+        if own is None or self.doc_parts or self._find_in_text(self.doc_territory):
+            return
+        named = [p for key, p in self.facts.items() if key != self.doc_key and p.names]
+        if len(named) != 1:
+            return
+        other = named[0]
+        for name in SINGLE_FIELDS:
+            if getattr(other, name) is None and getattr(own, name) is not None:
+                setattr(other, name, getattr(own, name))
+        for name in LIST_FIELDS:
+            for cited in getattr(own, name):
+                other.add(name, cited)
+        del self.facts[self.doc_key]
+
+    def _region(self) -> str:
+        """The document's region: the one its publisher, territory and title name, else the one
+        its text names most."""
+        meta = self.chunks[0].metadata
+        head = " ; ".join(meta.get(k, "") or "" for k in ("publisher", "territory", "title"))
+        found = region_of(head) or region_of("\n".join(c.text for c in self.chunks))
+        return found.name if found else ""
+
     # --- focus --------------------------------------------------------------------------------
 
     def _partial(self, key: str) -> DocumentFacts:
+        if key in self.facts:
+            return self.facts[key]
         for known, partial in self.facts.items():
+            if self.doc_parts and self.doc_key in (known, key) and known != key:
+                continue  # one part of a several-CLS document is not the whole
             if same_territory(known, key):
                 return partial
         self.facts[key] = DocumentFacts(key, self.file, self.doc_date_iso)
@@ -125,10 +172,21 @@ class _DocumentReader:
         key = territory_key(name)
         if not key:
             return None
-        if self.doc_key and same_territory(key, self.doc_key):
+        if self.doc_key and same_territory(key, self.doc_key) and not self.doc_parts:
             key = self.doc_key
         self.focus = self._partial(key)
         return self.focus
+
+    def _focus_part(self, sentence: Sentence) -> None:
+        """« Saint-Joseph : un engagement … », a heading or a short line opening the section of
+        one of the CLS a several-CLS document describes."""
+        if not self.doc_parts or sentence.is_item:
+            return
+        match = re.match(r"^\s*(?:#+\s*)?([^:–—]{2,60}?)\s*[:–—]\s", sentence.text)
+        if match and (sentence.is_heading or not sentence.text.rstrip().endswith(".")):
+            key = territory_key(match.group(1))
+            if key in self.doc_parts:
+                self._focus_on(match.group(1))
 
     def _focus_section(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """A heading belongs to the territory its section names, if it names one."""
@@ -157,8 +215,8 @@ class _DocumentReader:
         """« Le contrat local de santé de la Communauté d'agglomération X est… » names a CLS."""
         if sentence.is_heading:
             return
-        match = P.MENTION.search(sentence.text)
-        if not match or not territory_key(match.group(1)):
+        match = P.MENTION.search(sentence.text) or P.MENTION_BARE.search(sentence.text)
+        if not match or not territory_key(match.group(1)) or is_regional_name(match.group(1)):
             return
         partial = self._focus_on(match.group(1))
         if partial:
@@ -179,17 +237,29 @@ class _DocumentReader:
         if not (signed or done_at):
             return
         pronoun = re.match(r"^(?:Il|Elle)\b", text)
-        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at))):
+        noun = signed and re.search(r"\bsignature\b", signed.group(0), re.IGNORECASE)
+        own = self.about_cls and self.focus is not None and bool(self.doc_key) and self.focus.key == self.doc_key
+        if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at or noun)) or own):
             return
         if not between:
             self._parties(chunk, sentence, _signature_parties(text))
         if self.focus is None:
             return
+        self._institutions(chunk, sentence)
         after = signed.end() if signed else done_at.end()
         when = _nearest_date(text, after, self.doc_date)
         if when:
             match, day = when
             self.focus.set("signed_on", self._cite(chunk, sentence, match.group(0), *match.span(), day.isoformat()))
+        else:
+            month = P.MONTH_YEAR.search(text)
+            if month:
+                normalized = f"{month.group(2)}-{P.MONTHS[month.group(1).lower()]:02d}"
+                start, end = month.span(1)[0], month.span(2)[1]
+                self.focus.set("signed_on", self._cite(chunk, sentence, text[start:end], start, end, normalized))
+        horizon = P.HORIZON.search(text)
+        if horizon:
+            self.focus.set("horizon", self._cite(chunk, sentence, horizon.group(0), *horizon.span(), horizon.group(1)))
 
     def _between_block(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """« Entre les soussignés : » followed by one party per line (« X, représentée par … »)."""
@@ -202,6 +272,36 @@ class _DocumentReader:
             if not match:
                 break
             self._parties(chunk, following, [match.span(1)])
+
+    def _institutions(self, chunk: StoredChunk, sentence: Sentence, names: bool = False) -> None:
+        """Institutions a signing sentence names, however it names them (« en présence de X,
+        directeur général de l'ARS Normandie »); with `names`, any other name too (« les villes de
+        Strasbourg, Schiltigheim et Illkirch »), but never a person (« Josée Massi, maire »)."""
+        text = sentence.text
+        taken: list[tuple[int, int]] = []
+        for match in P.INSTITUTION_NAME.finditer(text):
+            taken.append(match.span())
+            start, end = clean_item(text, *match.span())
+            self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
+        if not names:
+            return
+        runs = [span for m in P.NAME_RUN.finditer(text) for span in split_parties(m.group(0), m.start()) or [m.span()]]
+        if len(runs) > MAX_PROSE_SIGNATORIES:
+            return  # a long roll of partners, not the parties
+        for start, end in runs:
+            name = text[start:end]
+            if any(a < end and start < b for a, b in taken) or len(name) < 3:
+                continue
+            if re.match(r"\s+(?!et\b|ainsi\b)[a-zàâçéèêîôû]", text[end:]):
+                continue  # the start of a longer name (« Ligue » of « Ligue contre le cancer »)
+            if PRONOUN_WORDS.match(name) or P.CLS_NAME.search(name) or is_regional_name(name):
+                continue
+            if re.match(r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|"
+                        r"ministre|adjoint|adjointe|vice|conseill|délégu|élu|responsable|coordinat)", text[end:end + 30], re.I):
+                continue  # a person, named before the office
+            if self._is_doc_territory(name) or (self.focus and same_territory(territory_key(name), self.focus.key)):
+                continue
+            self.focus.add("signatories", self._cite(chunk, sentence, name, start, end))
 
     def _parties(self, chunk: StoredChunk, sentence: Sentence, parties: list[tuple[int, int]]) -> None:
         """The local authority among the parties takes the focus; the others are signatories."""
@@ -223,8 +323,12 @@ class _DocumentReader:
         for span in named:
             if span == authority:
                 continue
-            start, end = clean_item(text, *span)
-            self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
+            start, end = _institution(text, *clean_item(text, *span))
+            inside = P.INSTITUTION_NAME.search(text, start, end)
+            if inside and len(text[start:end].split()) > 4:  # « l'État représenté par le Préfet »
+                start, end = clean_item(text, *inside.span())
+            if end - start >= 2:
+                self.focus.add("signatories", self._cite(chunk, sentence, text[start:end], start, end))
 
     # --- lists --------------------------------------------------------------------------------
 
@@ -255,6 +359,8 @@ class _DocumentReader:
         assert partial is not None
         contractual = bool(P.CONTRACT.search(text)) or self.doc_key == partial.key
         period = P.PERIOD_AFTER_CONTRACT.search(text) or P.PERIOD_AFTER_WORD.search(text)
+        if not period and i < 6 and P.PERIOD_LINE.match(text) and any(P.CLS_NAME.search(s.text) for s in sentences[:i]):
+            period = P.PERIOD_LINE.match(text)  # the years under the contract's title
         if period and _plausible_period(int(period.group(1)), int(period.group(2))):
             start, end = period.span(1)[0], period.span(2)[1]
             normalized = f"{period.group(1)}-{period.group(2)}"
@@ -263,6 +369,11 @@ class _DocumentReader:
         if duration and contractual:
             years = NUMBER_WORDS.get(fold(duration.group(1)), duration.group(1))
             partial.set("duration", self._cite(chunk, sentence, duration.group(0), *duration.span(), years))
+        generation = P.GENERATION.search(text)
+        if generation and (contractual or P.CLS_NAME.search(text)):
+            cited = self._cite(chunk, sentence, generation.group(0), *generation.span(), _generation(generation))
+            if partial.generation is None or (not partial.generation.normalized.isdigit() and cited.normalized.isdigit()):
+                partial.generation = cited  # « 2e génération » says more than « renouvelle »
         preparation = P.PREPARATION.search(text)
         if preparation:
             partial.set("preparation", self._cite(chunk, sentence, preparation.group(0), *preparation.span()))
@@ -274,10 +385,56 @@ class _DocumentReader:
         if action:
             self._action_sheet(chunk, sentences, i, action)
         self._lists_of_parties(chunk, sentences, i)
+        if re.match(r"^\s*(?:ENTRE|Entre)\b\s*:?", text) and self.about_cls and not sentence.is_heading:
+            self._institutions(chunk, sentence)  # a preamble on one line: « Entre : la Préfecture … »
+        carried = P.CARRIED_BY.search(text)
+        if P.SIGNATORIES_WORD.search(text) and not sentence.is_heading:
+            # a structured list (« signataires (a, b) ») is read above; prose gets names too
+            self._institutions(chunk, sentence, names=not P.LIST_OF.search(text))
+        elif not sentence.is_heading and (
+            (P.PARTNERSHIP.search(text) and contractual)
+            or (carried and (P.CLS_NAME.search(text) or re.match(r"^(?:Il|Elle|Celui-ci)\b", text))
+                and not P.REGIONAL_PLAN.search(text[: carried.start()]))  # « le CLS est porté par … »
+        ):
+            self._institutions(chunk, sentence)
+        if not partial.axes:
+            self._inline_axes(chunk, sentence)
         if P.COORDINATION.search(text) and not sentence.is_heading:
             partial.add("coordination", self._cite(chunk, sentence, text, 0, len(text)))
         if P.FUNDING.search(text) and not sentence.is_heading and self._about_funding(chunk, text):
             partial.add("funding", self._cite(chunk, sentence, text, 0, len(text)))
+
+    def _inline_axes(self, chunk: StoredChunk, sentence: Sentence) -> None:
+        """« autour de 5 axes majeurs : a, b, c, ainsi qu'un axe transversal »: split at commas and
+        semicolons (« et » may sit inside an axis), kept when the count matches the one stated."""
+        match = P.INLINE_AXES.search(sentence.text)
+        free = None if match else P.INLINE_AXES_FREE.search(sentence.text)
+        if not (match or free):
+            return
+        if match:
+            stated = match.group("n")
+            wanted = int(stated) if stated.isdigit() else int(NUMBER_WORDS.get(fold(stated), 0))
+            spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;]+", match.group("items"))]
+            if wanted < 2 or len(spans) != wanted:
+                return
+        else:
+            match = free  # no count: commas, semicolons and the last « et »
+            spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;]+", match.group("items"))]
+            last = re.search(r"\s+et\s+(?=\S)", match.group("items")[spans[-1][0]:]) if spans else None
+            if last and len(spans) >= 2:
+                split = spans[-1][0] + last.start()
+                spans[-1:] = [(spans[-1][0], split), (split, spans[-1][1])]
+            if not 2 <= len(spans) <= 10:
+                return
+        items_start = match.start("items")
+        for start, end in spans:
+            start += len(match.group("items")[start:end]) - len(match.group("items")[start:end].lstrip())
+            start, end = clean_item(sentence.text, items_start + start, items_start + end)
+            lead = re.match(r"(?:et |ainsi qu(?:e\s+|['’])|puis )", sentence.text[start:end])
+            if lead:
+                start += lead.end()
+            if end - start >= 4:
+                self.focus.add("axes", self._cite(chunk, sentence, sentence.text[start:end], start, end))
 
     def _about_funding(self, chunk: StoredChunk, text: str) -> bool:
         section = chunk.metadata.get("section", "")
@@ -300,7 +457,7 @@ class _DocumentReader:
     def _lists_of_parties(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """« les signataires (a, b et c) », « Partenaires : a, b, c », or a « Partenaires » label
         followed by its list."""
-        sentence, text = sentences[i], sentences[i].text
+        _sentence, text = sentences[i], sentences[i].text
         for match in P.LIST_OF.finditer(text):
             field_name = "signatories" if fold(match.group("kind")).startswith("signataires") else "partners"
             if match.group("open") == "(":
@@ -374,12 +531,34 @@ class _DocumentReader:
         """The document's own territory name where the text writes it, else a name read in the
         text (the signing authority first)."""
         if partial.key == self.doc_key and self.doc_territory:
-            found = self._find_in_text(self.doc_territory)
+            found = self._find_in_text(self.doc_territory) or self._closest_name(self.doc_key)
             if found:
                 return found
         if partial.collectivite:
             return partial.collectivite
         return partial.names[0] if partial.names else None
+
+    def _closest_name(self, key: str) -> Cited | None:
+        """The name written in the text that shares most words with the manifest's territory (a
+        hint, not a key: « Agglo X (Manche) » is written « la Communauté d'agglomération X »)."""
+        wanted = set(key.split())
+        best: tuple[tuple, Cited] | None = None
+        for chunk in self.chunks:
+            for sentence in split_sentences(chunk.text):
+                for match in P.NAME_RUN.finditer(sentence.text):
+                    name = match.group(0)
+                    if is_regional_name(name) or P.INSTITUTION.search(name):
+                        continue
+                    shared = wanted & set(territory_key(name).split())
+                    if not shared:
+                        continue
+                    extra = len(set(territory_key(name).split()) - wanted)
+                    about = bool(P.CLS_NAME.search(sentence.text) or P.SIGNED.search(sentence.text))
+                    score = (len(shared), -extra, about, not sentence.is_heading)
+                    if best is None or score > best[0]:
+                        start, end = clean_item(sentence.text, *match.span())
+                        best = (score, self._cite(chunk, sentence, sentence.text[start:end], start, end))
+        return best[1] if best else None
 
     def _find_in_text(self, name: str) -> Cited | None:
         words = [re.escape(w) for w in re.split(r"[\s'’-]+", name) if w]
@@ -394,7 +573,19 @@ class _DocumentReader:
                 if P.CLS_NAME.search(sentence.text) or P.SIGNED.search(sentence.text):
                     return cited
                 best = best or cited
-        return best
+        return best or self._find_over_lines(pattern)
+
+    def _find_over_lines(self, pattern: re.Pattern) -> Cited | None:
+        """A title broken over lines (« des Territoires Ruraux » / « de l'Orléanais »): the lines
+        it spans are the quote, the name with its spaces collapsed the value."""
+        for chunk in self.chunks:
+            match = pattern.search(chunk.text)
+            if match and "\n" in match.group(0):
+                start = chunk.text.rfind("\n", 0, match.start()) + 1
+                end = chunk.text.find("\n", match.end())
+                quote = chunk.text[start : end if end >= 0 else len(chunk.text)]
+                return Cited(" ".join(match.group(0).split()), self._source(chunk, quote))
+        return None
 
 
 def _signature_parties(text: str) -> list[tuple[int, int]]:
@@ -403,10 +594,10 @@ def _signature_parties(text: str) -> list[tuple[int, int]]:
     if not signed:
         return []
     parties = []
-    if not P.PASSIVE.search(text[signed.start() : signed.end() + 3]):
+    if not P.PASSIVE.match(text, signed.start()):
         subject = _subject(text, signed.start())
-        if subject:
-            parties.append(subject)
+        if subject:  # « le PETR du Pays X et l'ARS Grand Est ont signé »: two parties
+            parties += split_parties(text[subject[0] : subject[1]], subject[0]) or [subject]
     with_ = P.WITH.search(text, signed.end())
     if with_:
         parties += split_parties(text[with_.end() : _list_end(text, with_.end())], with_.end())
@@ -421,6 +612,31 @@ def _between_parties(text: str) -> list[tuple[int, int]]:
     end = re.search(r",\s*il est convenu|\.\s*$|\s+pour\s", text[between.end():])
     stop = between.end() + end.start() if end else len(text)
     return split_parties(text[between.end() : stop], between.end())
+
+
+MAX_PROSE_SIGNATORIES = 10
+"""More names than this in one sentence about signatories is a roll of partners."""
+PRONOUN_WORDS = re.compile(r"^(?:Il|Elle|Ils|Elles|Le|La|Les|L['’]|Ce|Cette|Ces|Son|Sa|Ses|Leur|Leurs|Un|Une|Des|Parmi|Au|Aux|En|On|Pour|Avec|Dans|Depuis|Signataires?|Contrat|Partenaires?)$")
+
+
+PERSON = re.compile(r"^(?:M\.|Mme|Madame|Monsieur|Dr)?\s*[A-ZÉÈ][\w-]+(?:\s+[A-ZÉÈ][\w-]+){0,3},\s+(?=[a-zéèàâ])")
+"""« Simon Babre, préfet du Var »: a person named before the office held."""
+
+
+def _institution(text: str, start: int, end: int) -> tuple[int, int]:
+    """A signatory as an institution: « Simon Babre, préfet du Var » → « préfet du Var »,
+    « directeur de l'Agence régionale de santé » → « Agence régionale de santé »."""
+    item = text[start:end]
+    person = PERSON.match(item)
+    if person:
+        start += person.end()
+        item = text[start:end]
+    office = re.match(r"^(?:(?:le |la )?(?:directeur|directrice|président|présidente|maire|délégué|déléguée)"
+                      r"(?: général| générale| départemental| départementale| territorial| territoriale)?)\s+"
+                      r"(?:de la |de l['’]|du |des |de |d['’])", item, re.IGNORECASE)
+    if office and P.INSTITUTION.search(item[office.end():]) or (office and is_collectivity(item[office.end():])):
+        start += office.end()
+    return start, end
 
 
 def _subject(text: str, verb: int) -> tuple[int, int] | None:
@@ -439,6 +655,10 @@ def _subject(text: str, verb: int) -> tuple[int, int] | None:
             end -= 1
     start = text.rfind(", ", 0, end)
     start = start + 2 if start >= 0 else 0
+    speakers = re.match(r"\s*(?:les |des )?(?:représentant(?:e)?s|élu(?:e)?s|maires et présidents|présidents?|maires)"
+                        r"(?: (?:et \w+ )?)?\s+(?:de la |de l['’]|du |des |de |d['’])", text[start:end], re.IGNORECASE)
+    if speakers:  # « les représentants de la CC X se sont réunis pour signer »: the CC
+        start += speakers.end()
     start, end = clean_item(text, start, end) if end > start else (start, end)
     if end - start < 3 or not is_name(text[start:end]) or P.CONTRACT.search(text[start:end]):
         return None
@@ -469,6 +689,26 @@ def _nearest_date(text: str, after: int, fallback: date | None) -> tuple[re.Matc
     return match, day
 
 
+def _bare_line(text: str, sentence: Sentence) -> bool:
+    """A short line of its own, without a final period: a list item written without a bullet."""
+    alone = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end == len(text) or text[sentence.end : sentence.end + 1] == "\n")
+    words = len(sentence.text.split())
+    return alone and not sentence.is_heading and 2 <= words <= 20 and not sentence.text.rstrip().endswith((".", ":", "!", "?"))
+
+
+ORDINALS = {"deuxieme": "2", "second": "2", "seconde": "2", "troisieme": "3", "quatrieme": "4"}
+
+
+def _generation(match: re.Match) -> str:
+    """« 2 », « 3 » (which contract of the territory), « avenant », or « renouvelé »."""
+    if match.group("n"):
+        return match.group("n")
+    if match.group("w"):
+        return ORDINALS[fold(match.group("w"))]
+    return "avenant" if match.group("avenant") else "renouvelé"
+
+
 def _plausible_period(start: int, end: int) -> bool:
     return 1990 <= start <= end <= start + 12
 
@@ -482,7 +722,14 @@ def _has_facts(partial: DocumentFacts) -> bool:
 
 
 def _iso(value: str) -> date | None:
+    """The last day a document's date (at any precision) may be: a year-less date in its text is
+    placed no later than that."""
     try:
+        if len(value) == 4 and value.isdigit():
+            return date(int(value), 12, 31)
+        if len(value) == 7 and value[4] == "-":
+            year, month = int(value[:4]), int(value[5:7])
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         return date.fromisoformat(value[:10])
     except ValueError:
         return None

@@ -43,7 +43,8 @@ def merge(facts: list[DocumentFacts]) -> list[ContractRecord]:
 def _record(group: list[DocumentFacts]) -> ContractRecord:
     """`group` is newest first."""
     newest = group[0]
-    record = ContractRecord(key=newest.key, territory=newest.territory)
+    record = ContractRecord(key=newest.key, territory=newest.territory,
+                            region=next((p.region for p in group if p.region), ""))
     _alternates(record, "territory", [p.territory for p in group[1:]], newest.territory)
     for name in SINGLE:
         values = [getattr(p, name) for p in group if getattr(p, name)]
@@ -60,7 +61,24 @@ def _record(group: list[DocumentFacts]) -> ContractRecord:
     for name in ADDED_UP:
         setattr(record, name, _unique([c for p in group for c in getattr(p, name)]))
     _superseded_preparation(record)
+    _period_from_duration(record)
     return record
+
+
+def _period_from_duration(record: ContractRecord) -> None:
+    """« signé le 12 juin 2025 … pour 5 ans » gives 2025-2030, « … à l'horizon 2030 » too: cited by
+    the duration's (or the horizon's) own words."""
+    if record.period or not record.signed_on:
+        return
+    start = int(record.signed_on.normalized[:4])
+    if record.horizon and record.horizon.normalized.isdigit() and start < int(record.horizon.normalized) <= start + 12:
+        record.period = Cited(record.horizon.value, record.horizon.source, f"{start}-{record.horizon.normalized}")
+        return
+    if not (record.duration and record.duration.normalized.isdigit()):
+        return
+    years = int(record.duration.normalized)
+    if 1 <= years <= 10:
+        record.period = Cited(record.duration.value, record.duration.source, f"{start}-{start + years}")
 
 
 def _superseded_preparation(record: ContractRecord) -> None:

@@ -13,7 +13,7 @@ from assistant.dates import french_date
 FILTER_KEYS = ("territory", "doc_type", "publisher", "date_num", "visibility")
 """Chunk metadata kept with each source, so retrieval filters apply to catalogue answers too."""
 
-SINGLE_FIELDS = ("collectivite", "signed_on", "period", "duration", "preparation")
+SINGLE_FIELDS = ("collectivite", "signed_on", "period", "duration", "preparation", "horizon", "generation")
 LIST_FIELDS = ("signatories", "partners", "axes", "actions", "coordination", "funding")
 MAX_FACTS = 6
 """Coordination or funding sentences kept per document and CLS: a long contract repeats them."""
@@ -21,6 +21,7 @@ STATUS_LABELS = {
     "active": "actif",
     "ended": "terminé",
     "in_preparation": "en préparation",
+    "signed": "signé (période inconnue)",
     "unknown": "statut inconnu",
 }
 
@@ -70,6 +71,10 @@ class ContractRecord:
     duration: Cited | None = None
     preparation: Cited | None = None
     """A sentence saying the contract is being prepared."""
+    horizon: Cited | None = None
+    """« à l'horizon 2030 »: the last year, when no period is stated."""
+    generation: Cited | None = None
+    """A renewed CLS: « 2e génération » (normalized « 2 »), « avenant », « renouvelé »."""
     axes: list[Cited] = field(default_factory=list)
     actions: list[Cited] = field(default_factory=list)
     coordination: list[Cited] = field(default_factory=list)
@@ -77,9 +82,12 @@ class ContractRecord:
     alternates: dict[str, list[Cited]] = field(default_factory=dict)
     """Older documents' differing values, per field, each with its own citation."""
     status: str = "unknown"
-    """Computed when read (it depends on today's date): active, ended, in_preparation, unknown."""
+    """Computed when read (it depends on today's date): active, ended, in_preparation, signed (a
+    signature date but no period or duration), unknown."""
     status_basis: str = ""
     """The field the status was derived from (period, duration, preparation)."""
+    region: str = ""
+    """The region (assistant/geography.py) its documents place it in: a scope, not a cited value."""
 
     @property
     def name(self) -> str:
@@ -103,7 +111,7 @@ class ContractRecord:
     def cited_fields(self) -> list[tuple[str, Cited]]:
         """Every (field name, value) of the record, alternates included: what tests check."""
         found: list[tuple[str, Cited]] = [("territory", self.territory)]
-        for name in ("collectivite", "signed_on", "period", "duration", "preparation"):
+        for name in ("collectivite", "signed_on", "period", "duration", "preparation", "horizon", "generation"):
             if getattr(self, name):
                 found.append((name, getattr(self, name)))
         for name in ("signatories", "partners", "axes", "actions", "coordination", "funding"):
@@ -133,7 +141,7 @@ class ContractRecord:
     @classmethod
     def from_dict(cls, data: dict) -> ContractRecord:
         data = {k: v for k, v in data.items() if k not in ("name", "status_label")}
-        single = ("territory", "collectivite", "signed_on", "period", "duration", "preparation")
+        single = ("territory", "collectivite", "signed_on", "period", "duration", "preparation", "horizon", "generation")
         lists = ("signatories", "partners", "axes", "actions", "coordination", "funding")
         for name in single:
             data[name] = _cited(data[name]) if data.get(name) else None
@@ -178,12 +186,16 @@ class DocumentFacts:
     period: Cited | None = None
     duration: Cited | None = None
     preparation: Cited | None = None
+    horizon: Cited | None = None
+    generation: Cited | None = None
     axes: list[Cited] = field(default_factory=list)
     actions: list[Cited] = field(default_factory=list)
     coordination: list[Cited] = field(default_factory=list)
     funding: list[Cited] = field(default_factory=list)
     territory: Cited | None = None
     """Set once the document is read: the name the record is cited by."""
+    region: str = ""
+    """The region the document places this CLS in (its text, publisher, declared territory)."""
 
     def add(self, name: str, cited: Cited) -> None:
         """Add to a list field, once per value."""

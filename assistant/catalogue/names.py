@@ -19,6 +19,8 @@ KIND_WORDS = {
 REGIONAL = {"", "normandie", "france", "region normandie"}
 LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\bet\b|\bainsi que\b)\s+", re.IGNORECASE)
 STARTS_A_NAME = re.compile(r"^(?:la |le |les |l['’]|un |une |des )|^[A-ZÉÈÀÂÎÔÛÇ0-9]")
+ONE_NAME = re.compile(r"P[ôo]le d['’][ée]quilibre territorial et rural|Provence-Alpes|Auvergne-Rh[ôo]ne", re.IGNORECASE)
+"""Names with « et » inside, never split."""
 DASHED_ASIDE = re.compile(r"\s-\S[^()]*?-(?=[,);]|$)")
 
 
@@ -120,6 +122,7 @@ def _protected(text: str) -> list[tuple[int, int]]:
             if depth == 0:
                 spans.append((opened, i + 1))
     spans += [(m.start() + 1, m.end()) for m in DASHED_ASIDE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in ONE_NAME.finditer(text)]
     return spans
 
 

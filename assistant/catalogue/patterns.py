@@ -24,21 +24,28 @@ DAY_MONTH_YEAR = re.compile(
     r"(?:\s+((?:19|20)\d{2}))?\b",
     I,
 )
+MONTH_YEAR = re.compile(rf"\b(?:en |au mois de |courant |début |fin )({_MONTH})\s+((?:19|20)\d{{2}})\b", I)
+"""« signé en juin 2025 »: a signature known to the month."""
+HORIZON = re.compile(r"\b(?:à l['’]horizon|d['’]ici(?: à)?|jusqu['’](?:en|à))\s+((?:19|20)\d{2})\b", I)
+"""« à l'horizon 2030 »: the last year of a contract whose first is its signature's."""
 NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d{2})\b")
 
-CONTRACT = re.compile(rf"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b", I)
+CONTRACT = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b", I)
 """A sentence that speaks of the contract."""
 CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b", I)
 
 # --- signature --------------------------------------------------------------------------------
 SIGNED = re.compile(
     r"\b(?:a|ont|avait|avaient|auront) (?:été )?sign[ée]e?s?\b|\b(?:est|sont) sign[ée]e?s?\b|"
-    r"\bsign[ée]e?s? (?:à|le|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
-    r"\bsa signature,? le\b",
+    r"\bsign[ée]e?s? (?:à|le|ce|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
+    r"\bsa signature,? le\b|\bpour signer\b|\bont (?:officiellement |solennellement )?signé\b|\b(?:a|ont) paraphé\b|"
+    r"\b(?:a|ont) officialisé (?:la |leur |son |sa )?(?:engagement|signature)|"
+    r"\b(?:la |cette |leur |sa )signature (?:du |de leur |de son |de ce |d['’]un )?(?:premier |second |deuxième |nouveau |\d\w* )?(?:CLS|contrat)|"
+    r"\b(?:[Cc]ette|[Ll]a) signature (?:s['’]est (?:déroulée|tenue)|a eu lieu)\b",
     I,
 )
-PASSIVE = re.compile(r"\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
-DONE_AT = re.compile(rf"^\s*Fait à [^,]{{2,60}},? le\b", I)
+PASSIVE = re.compile(r"\b(?:(?:la|cette|leur|sa) )?signature\b|\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
+DONE_AT = re.compile(r"^\s*Fait à [^,]{2,60},? le\b", I)
 """« Fait à Vire, le 4 avril 2024. »: the date a contract was signed."""
 WITH = re.compile(r"\b(?:en partenariat avec|avec)\s+", I)
 CONCLUDED_BETWEEN = re.compile(r"\b(?:conclu|signé|passé|établi)e? entre\s+", I)
@@ -46,13 +53,20 @@ BETWEEN_HEADER = re.compile(r"^\s*(?:entre les soussignés|entre|et|d.une part|d
 PARTY_LINE = re.compile(rf"^\s*((?:l{APOS}|la |le |les )?[A-ZÉÈÀÂÎÔÛÇ][^,]{{2,150}}?),\s*(?:représentée?s? par|sise?|dont le siège)", re.M)
 
 MENTION = re.compile(
-    r"\b(?:CLS|contrats? loca(?:l|ux) de santé)(?:\s+(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2})?\s+"
-    r"(?:de la |du |de l['’]|des |de )"
-    r"((?:Communauté|Métropole|Pays|PETR|Ville|Commune|Agglomération|CC|CA|CU)\b[^,.;:()]*?)"
-    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre)\b|\s*[,.;:(]|$)",
-    I,
+    r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?(?:\s+(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2})?\s+"
+    r"(?:de la |du |de l['’]|des |de |d['’])"
+    r"((?:(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération|CC|CA|CU)\b[^,.;:()]*?"
+    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre|se|s['’]|va|vient|signé|porté)\b|\s*[,.;:(»]|\s*$))|"
+    r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*"
+    r"(?![\w’'-]))",
 )
 """« le contrat local de santé de la Communauté d'agglomération X » names the CLS's territory."""
+_CAP_NAME = r"[A-ZÉÈÎÔÂ][\w’'-]*(?:[\s-]+(?:de la |de l['’]|du |des |de |d['’])?[A-ZÉÈÎÔÂ][\w’'-]*)*"
+
+MENTION_BARE = re.compile(
+    rf"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)\s+((?:Pays|PETR|Pôle|Métropole|Agglo|Ville)\s+{_CAP_NAME})(?![\w’'-])"
+)
+"""« le CLS Pays BARVAL », « Coordonnatrice du CLS Ville de X »: a name right after the word."""
 LIST_STOP = re.compile(
     r",\s*(?:un|une|le|son|sa|pour|afin|qui|dont)\b|\s+(?:pour|afin|depuis|dans le cadre|le \d|lors)\b|\.\s*$"
 )
@@ -64,17 +78,25 @@ PERIOD_AFTER_CONTRACT = re.compile(
     rf"\b(?:contrats? loca(?:l|ux) de santé|CLS|contrat)(?:\s*\(CLS\))?\s+(?:de |pour |sur )?(?:la période\s+)?{YEARS}", I
 )
 PERIOD_AFTER_WORD = re.compile(
-    rf"\b(?:durée|période|plan d.actions?|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
+    rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|plan d.actions?|plan|feuille de route|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
     rf"portera sur|s.étend)\b[^.;:]{{0,40}}?\(?\s*(?:de |du |des années |les années |la période ){{0,2}}{YEARS}",
     I,
 )
 _NUMBER_WORD = r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
-DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à)", I)
+DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur|pour)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à\s*\d)", I)
+
+PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
+"""A title line that is only the contract's years (« 2018-2021 » under « Contrat local de santé »)."""
 
 # --- contents ---------------------------------------------------------------------------------
-AXES_WORD = re.compile(r"\baxes?\b", I)
+AXES_WORD = re.compile(
+    r"\baxes?\b|\borientations? (?:stratégiques|prioritaires)\b|"
+    r"\bthématiques prioritaires\b|\bobjectifs stratégiques\b",
+    I,
+)
 AXIS_LINE = re.compile(
-    r"^\s*(?:#+\s*)?Axe(?:\s+(?:stratégique|prioritaire|thématique))?\s*(?:n°\s*)?(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
+    r"^\s*(?:#+\s*)?(?:Axe|Orientation stratégique|Orientation)(?:\s+(?:stratégique|prioritaire|thématique))?\s*(?:n°\s*)?"
+    r"(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
     I,
 )
 ACTION_LINE = re.compile(
@@ -87,7 +109,7 @@ ACTIONS_INTRO = re.compile(
     I,
 )
 LIST_OF = re.compile(
-    rf"\b(?P<kind>signataires|partenaires(?: non[- ]signataires| associés| mobilisés| du contrat| de l.action)?)\s*(?P<open>\(|:)\s*",
+    r"\b(?P<kind>signataires|partenaires(?: non[- ]signataires| associés| mobilisés| du contrat| de l.action)?)\s*(?P<open>\(|:)\s*",
     I,
 )
 LABEL_PARTNERS = re.compile(r"^\s*(?:#+\s*)?Partenaires(?: associés| mobilisés)?\s*:?\s*$", I)
@@ -106,12 +128,21 @@ FUNDING_CONTEXT = re.compile(r"\b(?:CLS|contrat|coordinat\w*|coordonnat\w*|fiche
 SHEET_SECTION = re.compile(r"\b(?:fiches?[- ]actions?|action n|budget|financement|coordination)\b", I)
 
 PREPARATION = re.compile(
+    r"\b(?:élaboration|construction|rédaction) (?:du |de ce |de son |de leur |d['’]un )?(?:futur |prochain |nouveau )?(?:CLS|contrat)\b[^.;]{0,60}?\b(?:a été |est )?(?:officiellement )?(?:lancée|engagée|démarrée)\b|"
+    r"\b(?:dont|son|leur) (?:l['’])?élaboration (?:a été |est )?(?:officiellement )?(?:lancée|engagée|démarrée)\b|"
     r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b[^.;]{0,80}?\b(?:actuellement |encore |désormais )?"
     r"(?:en cours d.élaboration|en (?:cours de )?préparation|en cours de rédaction|en construction)\b|"
     r"\bsignature (?:du|de ce|de son|de leur) (?:futur |prochain |nouveau )?(?:CLS|contrat)[^.;]{0,40}?\b(?:est |sera )?prévue\b|"
     r"\b(?:futur|prochain) (?:CLS|contrat local de santé)\b",
     I,
 )
+
+GENERATION = re.compile(
+    r"\b(?:(?P<n>\d)(?:e|ème|è|nd|nde)|(?P<w>deuxième|second|seconde|troisième|quatrième))\s+(?:génération|CLS|contrat local de santé|contrat)\b|"
+    r"\b(?P<avenant>avenant)\b|\b(?P<renewed>renouvel(?:é|ée|lement|le))\b",
+    I,
+)
+"""« CLS de 2e génération », « son troisième contrat », « un avenant », « renouvelé »: a renewed CLS."""
 
 # --- counts stated by the documents -----------------------------------------------------------
 _COUNT = r"(\d{1,3}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente)"
@@ -127,6 +158,64 @@ SIGNED_IN_YEAR = re.compile(rf"\b{_COUNT}\s+(?:nouveaux\s+)?{_NOUN}\s+ont été 
 AS_OF = re.compile(rf"\b(?:au|le|en date du|à la date du)\s+(1er|[0-3]?\d)\s+({_MONTH})\s+((?:19|20)\d{{2}})", I)
 
 # --- names ------------------------------------------------------------------------------------
+_CAP = r"[A-ZÉÈÊÀÂÎÔÛÇŒ][\w’'-]*"
+_PARTICLE = r"(?:de la |de l['’]|du |des |de |d['’]|la |le |les |l['’]|et (?:de la |du |des |de |d['’])?|en |sur |sous |à |aux? )"
+LEGAL_FORM = (
+    r"(?:Communautés? (?:de [Cc]ommunes|d['’][Aa]gglomération|[Uu]rbaine)|Eurométropole|Métropole|"
+    r"Agglomération|Agglo|PETR|Pôle d['’][ÉéEe]quilibre [Tt]erritorial et [Rr]ural(?: \(PETR\))?|"
+    r"Pôle (?:territorial|métropolitain)|Pôle|Pays|Ville|Commune|Syndicat mixte|Syndicat|"
+    r"Intercommunalité|CC|CA|CU)"
+)
+NAME_RUN = re.compile(
+    rf"(?:\b{LEGAL_FORM}\s+(?:{_PARTICLE})?)?(?<![\w’'-]){_CAP}(?:(?:[\s-]+|[\s-]+{_PARTICLE}|(?<=[’'])){_CAP})*"
+)
+"""A place or authority name: an optional legal form then capitalised words joined by particles."""
+_NOT_A_PLACE = (r"(?!(?:Le|La|Les|L['’]|Agence|Autorité|Conseil|Caisse|Préfecture|Préfet|Communauté|Pôle|Pays|"
+                r"CPAM|CAF|MSA|ARS|Département|Région|Centre hospitalier|Mutualité|Éducation|Education|État|Etat)\b)")
+_PLACE = (rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+(?:(?:[\s-]|\s(?:de la|de l['’]|du|des|de|d['’]|sur)\s)"
+          rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+)*")
+_OF = r"(?:de la |de l['’]|du |des |de |d['’])?"
+INSTITUTION_NAME = re.compile(
+    rf"(?:ARS|Agence [Rr]égionale de (?:la )?[Ss]anté|Autorité [Rr]égionale de [Ss]anté)(?:\s*\(ARS\))?"
+    rf"(?:\s+{_OF}(?:la |l['’])?(?!de\b){_PLACE})?(?:\s*\(ARS\))?(?:\s+{_PLACE})?|"
+    rf"(?:Préfecture|[Pp]réfet|[Pp]réfète)(?:\s+{_OF}(?:la |l['’])?{_PLACE}|\s+\d{{2,3}})?|"
+    rf"(?:CPAM|Caisse [Pp]rimaire d['’][Aa]ssurance [Mm]aladie|CAF|Caisse d['’][Aa]llocations [Ff]amiliales|MSA|"
+    rf"Mutualité [Ss]ociale [Aa]gricole|CARSAT|DDETS|DSDEN|CPTS|CHU|[Cc]entres? [Hh]ospitaliers?|"
+    rf"Conseil [Dd]épartemental|Conseil [Rr]égional|Collectivité [Tt]erritoriale)"
+    rf"(?:\s+{_OF}(?:la |l['’])?(?:{_PLACE}|\d{{2,3}}))?|"
+    rf"(?:Département|Région)\s+{_OF}(?:la |l['’])?{_PLACE}|"
+    rf"\b(?:État|Etat)\b(?![-\w])|[ÉE]ducation [Nn]ationale"
+)
+"""An institution as a text names it (« l'Agence régionale de santé Normandie », « Préfecture 94 »,
+« la CPAM du Loiret », « le Conseil départemental »): what signs a CLS besides the local authority."""
+PARTNERSHIP = re.compile(
+    r"\b(?:partenariat|concertation|contractualisation|convention|coopération)\s+(?:\w+\s+){0,2}(?:avec|entre)\b|"
+    r"\bsous l['’]égide\b",
+    I,
+)
+REGIONAL_PLAN = re.compile(r"\b(?:Projet|Programme|Plan|Schéma|Stratégie)\s+(?:[Rr]égional|[Nn]ational)\w*[^.]{0,50}$|\bPRS\b[^.]{0,30}$")
+"""« le Projet régional de santé … porté par l'ARS »: the ARS carries the plan, not the CLS."""
+CARRIED_BY = re.compile(r"\bporté\w*\s+(?:conjointement\s+)?(?:localement\s+)?(?:conjointement\s+)?par\b", I)
+"""« renouvelle son partenariat avec l'ARS », « porté conjointement par l'ARS et … »: the contract's parties."""
+SIGNATORIES_WORD = re.compile(r"\b(?:co)?signataires?\b|\bparties? (?:signataires|prenantes)\b", I)
+INLINE_AXES = re.compile(
+    r"\b(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:grands? |principaux |principales )?"
+    r"(?:axes|orientations stratégiques)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
+    r"[^:.;]{0,60}?:\s*(?P<items>[^.:]+)(?=[.]|$)",
+    I,
+)
+"""« autour de 5 axes majeurs : a, b, c, d, ainsi qu'un axe transversal … »: axes given inline."""
+INLINE_AXES_FREE = re.compile(
+    r"\baxes (?:(?:stratégiques|prioritaires|thématiques) )?suivants\s*:\s*(?P<items>[^.:]+)(?=[.]|$)", I
+)
+"""« autour des axes suivants : a, b et c »: inline, without a count."""
+NOT_A_CLS = re.compile(
+    r"\b(?:CLSM|conseils? loca(?:l|ux) de santé mentale|ateliers? santé[- ]ville|ASV|CPTS|"
+    r"communautés? professionnelles? territoriales? de santé|contrats? de ville|"
+    r"diagnostic local de santé|guide)\b",
+    I,
+)
+"""Other local devices (and guides about CLS): a document whose title is about them is not about a CLS of its own."""
 COLLECTIVITY = re.compile(
     r"^(?:Communauté|Métropole|Ville\b|Commune\b|Pays\b|PETR\b|Pôle d.équilibre|Agglomération|"
     r"Syndicat|Intercommunalité|CC\b|CA\b|CU\b|Territoire\b)|(?:Métropole|Agglo|Agglomération)$",

@@ -4,6 +4,11 @@ Three kinds: counts (« Combien de CLS sont actifs ? »), lists (« Quels CLS on
 mentale ? », « Liste des CLS signés en 2025 », « Quels territoires ont signé un CLS ? ») and
 precedents (« Trouve des actions similaires à l'interprétariat dans d'autres CLS »). A question
 about one named CLS (« les axes du CLS du Havre ») is none of them: the documents answer it.
+
+A count or a list may be scoped to a region (by name, abbreviation or department: « combien de
+CLS en Corse ? », « les CLS de Bretagne », « CLS en PACA »), a territory (« combien de CLS dans
+le Gard ? » is a department, hence its region; « les CLS de Toulon » a place), a year or a theme:
+it is then answered, or declined, for that scope only.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.french import fold
+from assistant.geography import regions_in
 from assistant.glossary import GLOSSARY
 
 _CLS = r"(?:cls|contrats?(?: locaux de sante)?)"
@@ -27,8 +33,14 @@ LIST = re.compile(
     rf"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les\s+)?)?(?:autres\s+)?"
     rf"(?:{_CLS}|territoires|collectivites|intercommunalites|epci)\b|"
     rf"\b(?:liste[rz]?|enumere[rz]?|citez|cite|donne(?:z|-moi)? la liste)\s+(?:moi\s+)?(?:des|les|tous les|de tous les)\s+"
-    rf"(?:{_CLS}|territoires|collectivites)\b|^(?:la )?liste des {_CLS}\b"
+    rf"(?:{_CLS}|territoires|collectivites)\b|^(?:la )?liste des {_CLS}\b|"
+    rf"^(?:et )?(?:les|tous les|quels sont les) {_CLS}\s+(?:signes\s+)?(?:de|d'|du|des|en|dans)\b"
 )
+PLACE = re.compile(
+    r"\b(?:de|du|des|d['’]|à|a|en|dans|sur)\s+(?:la |le |les |l['’])?((?:Communauté|Métropole|Agglo|Pays|Ville|PETR)?"
+    r"[\w\s'’-]*?[A-ZÉÈÎÔ][\w'’-]+(?:[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |sur |en )?[A-ZÉÈÎÔ][\w'’-]+)*)"
+)
+"""« les CLS de Saint-Lô Agglo », « combien de CLS à Toulon » (as written, capitals kept)."""
 PREPARATION = re.compile(r"\ben (?:cours d'elaboration|preparation|projet|construction)\b|\ba venir\b|\bprepar")
 ENDED = re.compile(r"\b(?:termines?|echus?|expires?|arrives? a (?:echeance|terme)|clos|acheves?)\b")
 ACTIVE = re.compile(r"\b(?:actifs?|actives?|en cours|en vigueur|actuels?)\b")
@@ -60,6 +72,16 @@ class CatalogueQuestion:
     """For precedents: the action to find similar ones to."""
     signed: bool = False
     """The question is about signed contracts (« ont signé », « signés »)."""
+    region: str = ""
+    """A region the question is restricted to (assistant/geography.py name)."""
+    place: str = ""
+    """A territory the question is restricted to, as written (« Toulon »)."""
+    scope_label: str = ""
+    """The scope as the question writes it (« en Corse », « de Bretagne »), for the answer."""
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.region or self.place or self.year or self.theme or self.status)
 
 
 def catalogue_question(question: str) -> CatalogueQuestion | None:
@@ -68,16 +90,22 @@ def catalogue_question(question: str) -> CatalogueQuestion | None:
     if precedent:
         query = _precedent_query(folded, precedent.end())
         return CatalogueQuestion("precedents", query=query, theme_label=_as_written(question, query))
+    region, place, label = _scope(question)
     if COUNT.search(folded):
         kind = "count"
-    elif LIST.search(folded) and not _names_a_territory(question):
+    elif LIST.search(folded) and (region or place or not _names_a_territory(question)):
         kind = "list"
     else:
         return None
     year = SIGNED_IN.search(folded)
     theme, fields = _theme(folded)
+    if region or place:
+        theme = _trim_theme(re.sub(rf"\b(?:en|de|du|des|d'|a|dans)\s+(?:la |le |l')?{re.escape(fold(label.split(' ', 1)[-1]))}.*$", "", theme)) if theme else theme
     return CatalogueQuestion(
         kind,
+        region=region,
+        place=place,
+        scope_label=label,
         status=_status(folded),
         year=int(year.group(1) or year.group(2)) if year else None,
         theme=theme,
@@ -85,6 +113,21 @@ def catalogue_question(question: str) -> CatalogueQuestion | None:
         theme_fields=fields,
         signed=bool(re.search(r"\bsign", folded)),
     )
+
+
+def _scope(question: str) -> tuple[str, str, str]:
+    """(region, place, as written): the region a question names (« en Corse », « PACA », « dans le
+    Gard »), else a capitalised place after a preposition that is not an acronym of the glossary."""
+    for mention in regions_in(question):
+        before = re.search(r"(?:\b(?:en|de|du|des|d['’]|à|a|dans|sur)\s+(?:la |le |les |l['’])?)$", question[: mention.start])
+        label = (before.group(0) if before else "") + mention.text
+        return mention.region.name, "", label.strip()
+    for match in PLACE.finditer(question):
+        name = match.group(1).strip()
+        if all(fold(w) in ALLOWED_NAMES or not w[:1].isupper() for w in re.findall(r"[\w'’-]+", name)):
+            continue
+        return "", name, match.group(0).strip()
+    return "", "", ""
 
 
 def _status(folded: str) -> str | None:

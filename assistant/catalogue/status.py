@@ -12,7 +12,8 @@ from assistant.catalogue.model import ContractRecord
 
 
 def status_of(record: ContractRecord, today: date) -> tuple[str, str]:
-    """(status, basis field): in_preparation, active, ended or unknown."""
+    """(status, basis field): in_preparation, active, ended, signed (when it ends is not known) or
+    unknown."""
     years = record.years
     signed = record.signed_on.normalized if record.signed_on else ""
     preparation = record.preparation
@@ -29,13 +30,15 @@ def status_of(record: ContractRecord, today: date) -> tuple[str, str]:
         if start <= today.year:
             return "active", "period"
         return ("active" if signed else "in_preparation"), "period"
-    if signed and record.duration and record.duration.normalized.isdigit():
+    if signed and len(signed) == 10 and record.duration and record.duration.normalized.isdigit():
         begun = date.fromisoformat(signed)
         try:
             ends = begun.replace(year=begun.year + int(record.duration.normalized))
         except ValueError:  # 29 February
             ends = begun.replace(year=begun.year + int(record.duration.normalized), day=28)
         return ("active" if today < ends else "ended"), "duration"
+    if signed:
+        return "signed", "signed_on"
     return "unknown", ""
 
 

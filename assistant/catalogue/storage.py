@@ -31,7 +31,7 @@ from assistant.config import Settings
 from assistant.passages import Passage
 from assistant.store import store_key
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 """Bump when extraction or merging changes: every catalogue is then rebuilt on first read."""
 PAGE_SIZE = 5000
 SCHEMA = (

@@ -35,6 +35,17 @@ def timeline(records: list[ContractRecord]) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: (e.when, e.territory))
 
 
+def timeline_bars(records: list[ContractRecord]) -> tuple[list[dict], tuple[int, int] | None, list[ContractRecord]]:
+    """The bars of the catalogue page's timeline (one per record with a period: « Territoire »,
+    « début », « fin » as the year after the last), the axis span (only the periods' years, not
+    0..2200), and the records without a period (in preparation, or not stated), listed beside it."""
+    bars = [{"Territoire": r.name, "début": r.years[0], "fin": r.years[1] + 1} for r in records if r.years]
+    undated = [r for r in records if not r.years]
+    if not bars:
+        return [], None, undated
+    return bars, (min(b["début"] for b in bars), max(b["fin"] for b in bars)), undated
+
+
 def aggregates(catalogue: Catalogue) -> dict:
     """Counts by status and by signature year, and the newest count the documents state."""
     records = catalogue.records

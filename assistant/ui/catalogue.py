@@ -8,12 +8,13 @@ import streamlit as st
 
 from assistant.catalogue import catalogue_records
 from assistant.catalogue.model import Cited, ContractRecord
+from assistant.catalogue.views import timeline_bars
 from assistant.glossary import glossary_entries
 from assistant.ui import login, resources
 from assistant.ui.markdown import escape
 
 FIELDS = (
-    ("signed_on", "Signature"), ("period", "Période"), ("duration", "Durée"), ("collectivite", "Collectivité"),
+    ("signed_on", "Signature"), ("period", "Période"), ("duration", "Durée"), ("generation", "Renouvellement"), ("collectivite", "Collectivité"),
     ("signatories", "Signataires"), ("partners", "Partenaires"), ("axes", "Axes stratégiques"),
     ("actions", "Actions"), ("coordination", "Coordination"), ("funding", "Financement"),
 )
@@ -64,14 +65,19 @@ def _row(record: ContractRecord) -> dict:
 
 
 def _timeline(records: list[ContractRecord]) -> None:
-    periods = [{"Territoire": r.name, "début": r.years[0], "fin": r.years[1] + 1} for r in records if r.years]
-    if not periods:
-        return
-    chart = alt.Chart(pd.DataFrame(periods)).mark_bar().encode(
-        x=alt.X("début:Q", title="Année", axis=alt.Axis(format="d")), x2="fin:Q",
-        y=alt.Y("Territoire:N", title=None),
-    )
-    st.altair_chart(chart, width="stretch")
+    periods, axis, undated = timeline_bars(records)
+    if periods:
+        low, high = axis
+        chart = alt.Chart(pd.DataFrame(periods)).mark_bar().encode(
+            x=alt.X("début:Q", title="Année", scale=alt.Scale(domain=[low, high], zero=False, nice=False),
+                    axis=alt.Axis(format="d", tickMinStep=1)),
+            x2="fin:Q",
+            y=alt.Y("Territoire:N", title=None),
+        )
+        st.altair_chart(chart, width="stretch")
+    if undated:
+        st.markdown("**Sans période connue** (en préparation, ou période non indiquée)")
+        st.markdown("\n".join(f"- {escape(r.name)} — {escape(r.status_label)}" for r in undated))
 
 
 def _detail(record: ContractRecord) -> None:

@@ -138,8 +138,11 @@ def show_report(report: dict) -> None:
 
 
 def _date(iso: str) -> str:
-    """« 27/11/2025 », or « — » (a date column would show an English "None")."""
+    """« 27/11/2025 », « 02/2025 », « 2025 », or « — » (a date column would show an English "None")."""
     try:
-        return date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+        day = date.fromisoformat(iso[:10])
     except ValueError:
+        if len(iso) in (4, 7) and iso[:4].isdigit():
+            return f"{iso[5:7]}/{iso[:4]}" if len(iso) == 7 else iso
         return "—"
+    return day.strftime("%d/%m/%Y")

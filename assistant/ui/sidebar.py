@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from assistant.dates import first_day
 from assistant.retrieval import Filters
 from assistant.ui import labels, login, resources, session
 from assistant.ui.audiences import AUDIENCES, DEFAULT_AUDIENCE
@@ -59,7 +60,7 @@ def filters(rows: list[dict]) -> Filters:
     types = sorted({row["doc_type"] for row in rows if row["doc_type"]}, key=labels.doc_type_label)
     doc_type = _select(side, "Type de document", DOC_TYPE, types, "Tous les types", labels.doc_type_label)
     date_from = date_to = None
-    dates = sorted({date.fromisoformat(row["date"][:10]) for row in rows if row["date"]})
+    dates = sorted({first_day(row["date"]) for row in rows if row["date"]})
     if len(dates) >= 2:
         low, high = dates[0], dates[-1]
         _fit_dates(low, high)

@@ -457,7 +457,7 @@ class _DocumentReader:
     def _lists_of_parties(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """« les signataires (a, b et c) », « Partenaires : a, b, c », or a « Partenaires » label
         followed by its list."""
-        _sentence, text = sentences[i], sentences[i].text
+        text = sentences[i].text
         for match in P.LIST_OF.finditer(text):
             field_name = "signatories" if fold(match.group("kind")).startswith("signataires") else "partners"
             if match.group("open") == "(":

@@ -68,6 +68,8 @@ def catalogue_answer(
     else:
         text = _list(asked, records, cite)
     if (not text or not cite.citations) and asked.kind != "precedents" and _restricted(asked):
+        if not (asked.region or asked.place or asked.year):
+            return None  # a theme the records do not show may still be in the documents' text
         return Answer(question, _declined(asked), False, [], [], ENGINE)
     if not text or not cite.citations:
         return None

@@ -140,6 +140,12 @@ def _status(folded: str) -> str | None:
     return None
 
 
+LEADING_RELATION = re.compile(
+    r"^(?:(?:dedie|consacre|relatif|lie|destine|oriente)e?s?\s+(?:a|aux?)|portant sur|concernant|autour de|sur)"
+    r"\s+(?:la |le |l'|les )?"
+)
+
+
 def _theme(folded: str) -> tuple[str, tuple[str, ...]]:
     match = THEME.search(folded)
     if match:
@@ -154,6 +160,7 @@ def _theme(folded: str) -> tuple[str, tuple[str, ...]]:
 
 def _trim_theme(theme: str) -> str:
     theme = re.sub(r"\s+(?:dans|en|parmi)\s+(?:les\s+)?(?:cls|normandie|territoires).*$", "", theme)
+    theme = LEADING_RELATION.sub("", theme)  # « (un axe) dédié à la santé mentale » → « santé mentale »
     return theme.strip(" ?.!")
 
 

@@ -124,13 +124,21 @@ class Understanding:
         texts = [self.query(part) for part in self.parts] if len(self.parts) > 1 else []
         places = [n.surface for n in self.required_names if not YEAR.fullmatch(n.surface)]
         if len(places) > 1:
-            texts += [f"{place} {self.parts[0].text}" for place in places]
+            texts += [_about_one(place, places, self.parts[0].text) for place in places]
         return texts
 
     @property
     def lists_documents(self) -> bool:
         """« Quels CLS ont… ? »: the answer is spread over many documents."""
         return any(part.wants_documents for part in self.parts)
+
+
+def _about_one(place: str, places: list[str], text: str) -> str:
+    """The question about one of the places it names: the others left out of the search."""
+    for name in places:
+        text = text.replace(name, " ")
+    text = re.sub(r"\s+(?:,\s*)*(?:et\s+)?(?=[,\s])", " ", text)
+    return " ".join(f"{place} {text.strip(' ,')}".split())
 
 
 def understand(question: str) -> Understanding:

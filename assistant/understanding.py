@@ -30,6 +30,11 @@ NAME_LINKS = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "en", "sous
 GENERIC_ACRONYMS = {acronym for acronym in GLOSSARY}
 """Acronyms of the field (CLS, ARS, CPTS…): words of the question, not names to match."""
 ROMAN_NUMERAL = re.compile(r"[IVX]+")
+OPENING_WORDS = {
+    "parmi", "entre", "selon", "chez", "depuis", "pendant", "concernant", "cote", "hormis", "sauf",
+    "outre", "vers", "des", "malgre", "apres", "avant", "pour", "dans", "sur", "avec",
+}
+"""Prepositions that open a question (« Parmi X et Y, lequel… ») and are no part of a name."""
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 """A year in a question is a name too: a document of other years does not answer it."""
 DOMAIN_TERMS = expanded_terms("contrat local de santé CLS agence régionale de santé ARS")
@@ -259,5 +264,6 @@ def without_common_opening(name: Name, common: set[str]) -> Name | None:
 
 
 def _common_start(token: str) -> bool:
-    """A capitalised first word that is a word of the question, not a name (« Combien », « Quels »)."""
-    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS
+    """A capitalised first word that is a word of the question, not a name (« Combien », « Quels »,
+    « Parmi »)."""
+    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS | OPENING_WORDS

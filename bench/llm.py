@@ -14,7 +14,8 @@ up. Sets: `dev` = ../shared/eval/dev_questions.jsonl over ../shared/corpus-dev/d
 `--every`-th question (default 3: 30 of 90, as the model reads about 80 prompt tokens/s on 2 free
 cores); `sample` = ../shared/eval/questions.jsonl over ../shared/corpus/documents, every
 `--sample-every`-th (default 1: all 25). `--limit N` keeps the first N of each (a quick try). The
-JSON is written again after each set, so a run stopped half-way keeps the sets it finished.
+JSON is written again after each set, and each answer is appended to `<out>.progress.jsonl` as it
+comes, so a run stopped half-way keeps what it did.
 
 Reported per engine and set: n, hit@5, fact coverage, abstention accuracy, citation validity,
 latency p50/p95, how many answers went to the model, how many fell back to the extractive engine
@@ -104,8 +105,13 @@ def subset(questions: list[Question], every: int, limit: int | None) -> list[Que
     return picked[:limit] if limit else picked
 
 
-def run_engine(settings: Settings, engine: str, gguf: Path | None, questions: list[Question]) -> dict:
-    """The evaluation of one engine over an ingested store, with what happened to each question."""
+def run_engine(
+    settings: Settings, engine: str, gguf: Path | None, questions: list[Question], progress: Path | None = None
+) -> dict:
+    """The evaluation of one engine over an ingested store, with what happened to each question.
+
+    Each answer is also appended to `progress` (JSON lines) as soon as it is given: on a busy machine
+    a model answer can take minutes, and a run stopped early still shows what it did."""
     settings = settings.model_copy(update={"llm": engine, "llm_model": str(gguf) if gguf else ""})
     start = time.perf_counter()
     assistant = load_assistant(settings)
@@ -129,6 +135,7 @@ def run_engine(settings: Settings, engine: str, gguf: Path | None, questions: li
         assistant.engine.fallbacks.clear()
 
     answers: list[dict] = []
+    ids = {q.question: q.id for q in questions}
 
     def ask(text: str):
         calls_before, fallbacks_before = model_calls, _fallbacks(assistant)
@@ -148,6 +155,10 @@ def run_engine(settings: Settings, engine: str, gguf: Path | None, questions: li
         if recorder is not None and recorder.last is not None:
             entry.update(recorder.last)
         answers.append(entry)
+        if progress is not None:
+            with progress.open("a", encoding="utf-8") as stream:
+                line = {"engine": engine, "id": ids.get(text), "question": text, **entry}
+                stream.write(json.dumps(line, ensure_ascii=False) + "\n")
         raw = " ".join((entry.get("raw") or "").split())[:160]
         log(f"  {engine}: {seconds:5.1f} s found={answer.found} fallback={entry['fallback'] or '-'} {raw}")
         return answer
@@ -177,7 +188,9 @@ def _fallbacks(assistant) -> Counter:
     return Counter(getattr(assistant.engine, "fallbacks", {}))
 
 
-def run_set(eval_set: EvalSet, every: int, limit: int | None, gguf: Path, embeddings, engines) -> dict:
+def run_set(
+    eval_set: EvalSet, every: int, limit: int | None, gguf: Path, embeddings, engines, progress: Path | None = None
+) -> dict:
     questions = subset(load_questions(eval_set.questions), every, limit)
     log(f"{eval_set.name}: {len(questions)} questions, corpus {eval_set.corpus}")
     with tempfile.TemporaryDirectory(prefix="cls-bench-llm-", ignore_cleanup_errors=True) as scratch:
@@ -188,7 +201,8 @@ def run_set(eval_set: EvalSet, every: int, limit: int | None, gguf: Path, embedd
         results = {}
         for engine in engines:
             log(f"{eval_set.name}: engine {engine}")
-            results[engine] = run_engine(settings, engine, gguf if engine != "extractive" else None, questions)
+            model = gguf if engine != "extractive" else None
+            results[engine] = run_engine(settings, engine, model, questions, progress)
     return {
         "set": eval_set.name,
         "questions_file": str(eval_set.questions),
@@ -199,8 +213,12 @@ def run_set(eval_set: EvalSet, every: int, limit: int | None, gguf: Path, embedd
 
 
 def run(set_names: list[str], every: dict[str, int], limit: int | None, cache_dir: Path, out: Path) -> dict:
-    """Every set with both engines; `out` gets the JSON after each set."""
+    """Every set with both engines; `out` gets the JSON after each set, and `<out>.progress.jsonl`
+    each answer as it comes."""
     loadavg_start = loadavg()
+    progress = out.with_suffix(".progress.jsonl")
+    progress.parent.mkdir(parents=True, exist_ok=True)
+    progress.write_text("", encoding="utf-8")
     if importlib.util.find_spec("llama_cpp") is None:
         raise GgufError(f"llama-cpp-python absent de cet environnement. Installez-le :\n{LLAMACPP_INSTALL}")
     start = time.perf_counter()
@@ -221,7 +239,7 @@ def run(set_names: list[str], every: dict[str, int], limit: int | None, cache_di
         "sets": [],
     }
     for name in set_names:
-        result["sets"].append(run_set(SETS[name], every[name], limit, gguf, embeddings, ENGINES))
+        result["sets"].append(run_set(SETS[name], every[name], limit, gguf, embeddings, ENGINES, progress))
         result.update(machine=machine(loadavg_start), peak_rss_mb=peak_rss_mb())
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -231,8 +249,8 @@ def run(set_names: list[str], every: dict[str, int], limit: int | None, cache_di
 
 def markdown(result: dict) -> str:
     lines = [
-        "| moteur | jeu | n | hit@5 | faits | abstention | citations | p50 / p95 | appels au modèle | "
-        "repli extractif | refus du modèle |",
+        ("| moteur | jeu | n | hit@5 | faits | abstention | citations | p50 / p95 | appels au modèle | "
+         "repli extractif | refus du modèle |"),
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for entry in result["sets"]:

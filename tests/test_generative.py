@@ -198,10 +198,12 @@ def test_marker_outside_the_passages_is_removed(fake, fallback):
 )
 def test_answer_without_valid_marker_falls_back(fake, fallback, reply):
     fake.reply(reply)
-    draft = make_engine(fake.base_url, fallback).draft(QUESTION, PASSAGES)
+    engine = make_engine(fake.base_url, fallback)
+    draft = engine.draft(QUESTION, PASSAGES)
 
     assert fallback.calls == 1
     assert draft.text == "Réponse de secours [1]."
+    assert engine.fallbacks == {"no_valid_citation": 1}
 
 
 def test_not_found_gives_an_empty_draft(fake, fallback):
@@ -209,7 +211,7 @@ def test_not_found_gives_an_empty_draft(fake, fallback):
     engine = make_engine(fake.base_url, fallback)
 
     assert engine.draft("Quel est le budget du CLS de Cherbourg ?", PASSAGES) == Draft(text="")
-    assert fallback.calls == 0
+    assert fallback.calls == 0 and not engine.fallbacks
 
 
 def test_server_down_falls_back_without_raising(fallback):
@@ -222,6 +224,7 @@ def test_server_down_falls_back_without_raising(fallback):
     assert "".join(engine.stream(QUESTION, PASSAGES)) == "Réponse de secours [1]."
     assert engine.finish(QUESTION, PASSAGES).text == "Réponse de secours [1]."
     assert fallback.calls == 2
+    assert engine.fallbacks == {"model_error": 2}
 
 
 def test_http_error_falls_back(fake, fallback):

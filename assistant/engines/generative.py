@@ -2,6 +2,7 @@
 
 A model may be down, slow, or cite what it likes: every answer goes through `check_draft`, and any
 model error or an answer left without a valid citation yields the fallback engine's draft instead.
+`engine.fallbacks` counts those cases by reason, so that a run can say how often the model answered.
 
 Streaming and the final draft share one generation. `stream()` returns a `Generation`: an iterator
 of text pieces that keeps the full text. Once a chat has shown the pieces, `generation.draft()` (or
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 KEPT_GENERATIONS = 32
 """Streamed generations remembered for `finish` (one per recent question; bounded memory)."""
+
+NO_PASSAGE, MODEL_ERROR, NO_VALID_CITATION = "no_passage", "model_error", "no_valid_citation"
+"""Why the fallback answered (keys of `GenerativeEngine.fallbacks`)."""
 
 
 class Generation(Iterator[str]):
@@ -67,6 +71,7 @@ class Generation(Iterator[str]):
         try:
             if not self.passages:
                 self.fell_back = True
+                engine.fell_back(NO_PASSAGE)
             else:
                 messages = engine.messages(self.question, self.passages, self.audience)
                 for chunk in engine.chat_model.stream(messages):
@@ -76,6 +81,7 @@ class Generation(Iterator[str]):
         except Exception as error:  # noqa: BLE001 - any model failure means: use the fallback
             log.warning("Modèle %s indisponible (%s) : moteur de secours utilisé.", engine.name, error)
             self.fell_back = True
+            engine.fell_back(MODEL_ERROR)
         if self.fell_back and not self.text:
             yield from engine.fallback.stream(self.question, self.passages, self.audience)
 
@@ -90,6 +96,12 @@ class GenerativeEngine:
         self.name = name
         self._recent: OrderedDict[tuple, Generation] = OrderedDict()
         self._lock = threading.Lock()
+        self.fallbacks: Counter[str] = Counter()
+        """Answers left to the fallback since this engine was made, by reason (NO_PASSAGE, …)."""
+
+    def fell_back(self, reason: str) -> None:
+        with self._lock:
+            self.fallbacks[reason] += 1
 
     def messages(self, question: str, passages: list[Passage], audience: str = "") -> list[BaseMessage]:
         """System rules, then the fenced passages (the first `max_passages`; `stream` and `draft`
@@ -118,11 +130,13 @@ class GenerativeEngine:
     def draft(self, question: str, passages: list[Passage], audience: str = "") -> Draft:
         passages = trusted(passages)
         if not passages:
+            self.fell_back(NO_PASSAGE)
             return self.fallback.draft(question, passages, audience)
         try:
             message = self.chat_model.invoke(self.messages(question, passages, audience))
         except Exception as error:  # noqa: BLE001 - any model failure means: use the fallback
             log.warning("Modèle %s indisponible (%s) : moteur de secours utilisé.", self.name, error)
+            self.fell_back(MODEL_ERROR)
             return self.fallback.draft(question, passages, audience)
         return self.check_or_fallback(message.text, question, passages, audience)
 
@@ -135,6 +149,7 @@ class GenerativeEngine:
         if checked is None:
             if not fell_back:
                 log.warning("Réponse de %s sans citation valide : moteur de secours utilisé.", self.name)
+                self.fell_back(NO_VALID_CITATION)
             return self.fallback.draft(question, passages, audience)
         return checked
 

@@ -9,18 +9,18 @@ Ids are a hash of the model and the sentence text: the collection is a content-a
 A sentence repeated by overlapping chunks or by another document is embedded once, a re-ingested
 file costs nothing, and no write order between the two collections can leave them inconsistent
 (a sentence whose vector is missing is simply scored by its words). `--rebuild` drops it with the
-chunks. A reader opens it once: sentences that another process adds to an embedded store later are
-scored by their words until the reader restarts (a Chroma server has no such delay).
+chunks. A reader whose embedded store another process wrote to reopens it when a read fails.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import ChromaError
 
 from assistant.sentences import split_sentences
 
@@ -38,18 +38,19 @@ def sentence_id(model_id: str, sentence: str) -> str:
 
 
 class SentenceIndex:
-    def __init__(self, collection: Collection, model_id: str) -> None:
+    def __init__(self, collection: Collection, model_id: str, reopen: Callable[[], Collection] | None = None) -> None:
+        """`reopen` gives a fresh handle, for when another process has written to the store."""
         self.collection = collection
         self.model_id = model_id
+        self._reopen = reopen
 
     @classmethod
-    def open(cls, client: ClientAPI, chunk_collection: str, model_id: str) -> SentenceIndex:
-        collection = client.get_or_create_collection(
-            chunk_collection + SUFFIX,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        return cls(collection, model_id)
+    def open(
+        cls, client: ClientAPI, chunk_collection: str, model_id: str, reopen: Callable[[], ClientAPI] | None = None
+    ) -> SentenceIndex:
+        """`reopen` gives a fresh client (assistant/store.py, fresh_client)."""
+        fresh = (lambda: _companion(reopen(), chunk_collection)) if reopen else None
+        return cls(_companion(client, chunk_collection), model_id, fresh)
 
     def add(self, chunk_texts: Iterable[str], embed) -> int:
         """Embeds the sentences of these chunks not stored yet; returns how many were embedded.
@@ -64,7 +65,22 @@ class SentenceIndex:
         return len(missing)
 
     def vectors(self, sentences: Iterable[str]) -> dict[str, np.ndarray]:
-        """Sentence text → unit vector, for the sentences the index holds."""
+        """Sentence text → unit vector, for the sentences the index holds. An embedded store that
+        another process wrote to can fail a read: once more on a fresh handle, else no vectors
+        (the sentences are then scored by their words)."""
+        sentences = list(sentences)
+        try:
+            return self._vectors(sentences)
+        except ChromaError:
+            if not self._reopen:
+                return {}
+            self.collection = self._reopen()
+            try:
+                return self._vectors(sentences)
+            except ChromaError:
+                return {}
+
+    def _vectors(self, sentences: list[str]) -> dict[str, np.ndarray]:
         by_id = {sentence_id(self.model_id, s): s for s in sentences}
         found: dict[str, np.ndarray] = {}
         ids = list(by_id)
@@ -79,6 +95,12 @@ class SentenceIndex:
         for start in range(0, len(ids), LOOKUP_BATCH):
             present |= set(self.collection.get(ids=ids[start : start + LOOKUP_BATCH], include=[])["ids"])
         return present
+
+
+def _companion(client: ClientAPI, chunk_collection: str) -> Collection:
+    return client.get_or_create_collection(
+        chunk_collection + SUFFIX, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )
 
 
 def drop_sentence_index(client: ClientAPI, chunk_collection: str) -> None:

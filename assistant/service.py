@@ -14,7 +14,14 @@ from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
 from assistant.retrieval import Retriever
 from assistant.sentence_index import SentenceIndex
-from assistant.store import chroma_client, open_collection, reopen_collection, store_key, store_revision
+from assistant.store import (
+    chroma_client,
+    fresh_client,
+    open_collection,
+    reopen_collection,
+    store_key,
+    store_revision,
+)
 
 GENERATIVE_BACKENDS = ("openai", "ollama", "llamacpp")
 
@@ -36,7 +43,7 @@ def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
         return retriever.collection
 
     catalogue = CatalogueSource(settings, current_collection, (lambda: today) if today else None)
-    sentences = SentenceIndex.open(client, settings.collection, embeddings.model_id)
+    sentences = SentenceIndex.open(client, settings.collection, embeddings.model_id, lambda: fresh_client(settings))
     extractive = ExtractiveEngine(
         idf=retriever.idf,
         sentence_vectors=sentences.vectors,

@@ -58,15 +58,21 @@ def chroma_client(settings: Settings) -> ClientAPI:
 
 def reopen_collection(settings: Settings, embeddings: TokenizingEmbeddings) -> Collection:
     """A new handle on the collection that sees every write made since, by any process."""
-    if settings.chroma_url:  # the server is the one reader: nothing is stale
-        return open_collection(chroma_client(settings), settings, embeddings)
+    return open_collection(fresh_client(settings), settings, embeddings)
+
+
+def fresh_client(settings: Settings) -> ClientAPI:
+    """A client that sees every write made since, by any process (embedded: a system of its own,
+    not the one cached for this folder; a server is the one reader, nothing is stale there)."""
+    if settings.chroma_url:
+        return chroma_client(settings)
     chroma_settings = ChromaSettings(
         anonymized_telemetry=False, is_persistent=True, persist_directory=str(settings.chroma_path)
     )
-    system = System(chroma_settings)  # a system of its own, not the one cached for this folder
+    system = System(chroma_settings)
     system.instance(ServerAPI)
     system.start()
-    return open_collection(Client.from_system(system), settings, embeddings)
+    return Client.from_system(system)
 
 
 def server_unreachable(settings: Settings) -> StoreError:

@@ -7,6 +7,7 @@ spreadsheet formula, ingested with the real model and answered by the real engin
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -33,7 +34,7 @@ def turns(tmp_path_factory, embeddings) -> list[Turn]:
     folder = tmp_path_factory.mktemp("notes-corpus")
     write_contract(folder / "valmont-sur-orne_2025-02-03_cls-2025-2029.pdf")
     (folder / "testville_2024-05-06_comite-de-suivi.txt").write_text(
-        "Comité de suivi du CLS de Testville\n\n" + HOSTILE + "\n\nLe comité associe les habitants du quartier.\n",
+        "Comité de suivi du CLS de Testville\n\n" + as_written(HOSTILE) + "\n\nLe comité associe les habitants du quartier.\n",
         encoding="utf-8")
     settings = make_settings(tmp_path_factory.mktemp("notes-store") / "data")
     report = Ingestor(settings, embeddings).run([folder])
@@ -44,6 +45,12 @@ def turns(tmp_path_factory, embeddings) -> list[Turn]:
         assert turn.answer.found and turn.answer.citations, turn.question
     assert any("=HYPERLINK(" in c.quote and "<b>" in c.quote for c in made[1].answer.citations)
     return made
+
+
+def as_written(text: str) -> str:
+    """Markup written in entities: ingestion removes tags left by a loader but decodes entities, so
+    the stored text holds the markup itself, which every note must keep as plain text."""
+    return html.escape(text, quote=False)
 
 
 def squeeze(text: str) -> str:

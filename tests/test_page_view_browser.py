@@ -24,7 +24,7 @@ from ingest.pipeline import Ingestor
 from tests.conftest import make_settings
 from tests.contract_pdf import FACTS, write_contract
 from tests.live_app import chromium, require_chromium, streamlit
-from tests.test_briefing import HOSTILE
+from tests.test_briefing import HOSTILE, as_written
 
 require_chromium()
 from playwright.sync_api import Page  # noqa: E402  (after the skip decision)
@@ -38,7 +38,7 @@ def corpus(tmp_path_factory, embeddings):
     folder = tmp_path_factory.mktemp("page-view-corpus")
     write_contract(folder / PDF_NAME)
     (folder / "testville_2024-05-06_comite-de-suivi.txt").write_text(
-        "Comité de suivi du CLS de Testville\n\n" + HOSTILE + "\n", encoding="utf-8")
+        "Comité de suivi du CLS de Testville\n\n" + as_written(HOSTILE) + "\n", encoding="utf-8")
     settings = make_settings(tmp_path_factory.mktemp("page-view") / "data")
     report = Ingestor(settings, embeddings).run([folder])
     assert len(report.added) == 2, report.to_dict()

@@ -131,8 +131,9 @@ class ExtractiveEngine:
         """Every sentence of the passages, scored for one part."""
         # Square roots: a rare but minor word (« prévues ») must not outweigh the subject.
         # A word no document has (« koi ») can only be a typo or slang: it weighs nothing.
-        focus = {t: self._idf(t) ** 0.5 for t in part.focus if self._known(t)}
-        topic = {t: self._idf(t) ** 0.5 for p in understanding.parts for t in p.focus if self._known(t)}
+        present = set().union(*(expanded_terms(p.text) for p in passages)) if passages else set()
+        focus = {t: self._idf(t) ** 0.5 for t in part.focus if self._known(t, present)}
+        topic = {t: self._idf(t) ** 0.5 for p in understanding.parts for t in p.focus if self._known(t, present)}
         names = [set(WORD.findall(fold(n.surface))) - STOPWORDS for n in understanding.required_names]
         weights = focus or topic
         total = sum(weights.values()) or 1.0
@@ -147,7 +148,10 @@ class ExtractiveEngine:
                 found = expanded_terms(passage.text[sentence.start : end])
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
-                candidates.append((passage, rank, sentence, end, matched / total, found))
+                # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
+                # words to match: every sentence covers them, and the kind and names decide.
+                coverage = matched / total if weights else 1.0
+                candidates.append((passage, rank, sentence, end, coverage, found))
         sentences = [passage.text[s.start : s.end] for passage, _, s, *_ in candidates]
         meanings = self._meaning(understanding.query(part), sentences, vectors)
         units = []
@@ -167,9 +171,13 @@ class ExtractiveEngine:
             units.append(Unit(passage, rank, sentence.start, end, score, coverage, frozenset(found), meaning, stated))
         return units
 
-    def _known(self, term: str) -> bool:
-        """Whether some stored chunk has the term (the rarest weight is that of no chunk)."""
-        return self._idf(term) < self._idf(UNKNOWN_TERM) - 1e-9 if self._has_idf else True
+    def _known(self, term: str, present: set[str]) -> bool:
+        """Whether the term is a word of the documents: in a passage at hand, or in some chunk
+        the weights are counted on (the rarest weight is that of no chunk; weights count public
+        chunks only, so an internal document's own words are known by its passages)."""
+        if term in present or not self._has_idf:
+            return True
+        return self._idf(term) < self._idf(UNKNOWN_TERM) - 1e-9
 
     def _meaning(self, query_text: str, sentences: list[str], vectors: dict[str, np.ndarray]) -> list[float]:
         """Cosine of each sentence to the part, as spreads above the median sentence: e5's

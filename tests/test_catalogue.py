@@ -250,11 +250,13 @@ CONTRACT_PAGES = [
 ]
 
 
-def write_contract_pdf(path: Path) -> Path:
-    """A three-page contract: parties block, « Fait à … le … », numbered axes, fiches actions."""
+def write_contract_pdf(path: Path, pages: list | None = None) -> Path:
+    """A contract PDF, one list of (« h » heading | « p » paragraph, text) blocks a page; by
+    default three pages: parties block, « Fait à … le … », numbered axes, fiches actions."""
+    pages = pages or CONTRACT_PAGES
     canvas = Canvas(str(path), pagesize=A4, invariant=1)
     width, height = A4
-    for number, blocks in enumerate(CONTRACT_PAGES, start=1):
+    for number, blocks in enumerate(pages, start=1):
         y = height - 72
         for style, text in blocks:
             font, size = ("Helvetica-Bold", 13) if style == "h" else ("Helvetica", 10)
@@ -264,7 +266,7 @@ def write_contract_pdf(path: Path) -> Path:
                 y -= size * 1.4
             y -= 8
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(72, 40, f"{number} / {len(CONTRACT_PAGES)}")
+        canvas.drawString(72, 40, f"{number} / {len(pages)}")
         canvas.showPage()
     canvas.save()
     return path

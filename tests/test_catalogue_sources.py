@@ -8,9 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
 
 from assistant.catalogue import load_catalogue
 from assistant.catalogue.answers import catalogue_answer
@@ -23,6 +20,7 @@ from ingest.cleaning import strip_loader_markup
 from ingest.manifest import read_manifest
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings
+from tests.test_catalogue import write_contract_pdf
 
 TODAY = date(2026, 6, 1)
 
@@ -109,22 +107,7 @@ CONTRACT = [
 
 
 def write_contract(path: Path) -> Path:
-    canvas = Canvas(str(path), pagesize=A4, invariant=1)
-    width, height = A4
-    for number, blocks in enumerate(CONTRACT, start=1):
-        y = height - 72
-        for style, text in blocks:
-            font, size = ("Helvetica-Bold", 13) if style == "h" else ("Helvetica", 10)
-            canvas.setFont(font, size)
-            for line in simpleSplit(text, font, size, width - 144):
-                canvas.drawString(72, y, line)
-                y -= size * 1.4
-            y -= 8
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(72, 40, f"{number} / {len(CONTRACT)}")
-        canvas.showPage()
-    canvas.save()
-    return path
+    return write_contract_pdf(path, CONTRACT)
 
 
 @pytest.fixture(scope="module")

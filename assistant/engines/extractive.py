@@ -137,6 +137,9 @@ class ExtractiveEngine:
         names = [set(WORD.findall(fold(n.surface))) - STOPWORDS for n in understanding.required_names]
         weights = focus or topic
         total = sum(weights.values()) or 1.0
+        asked = part.focus or {t for p in understanding.parts for t in p.focus}
+        if asked and not weights and not understanding.required_names:
+            return []  # not one word of the question is a word of the documents (« aaaa… »)
         candidates = []
         for rank, passage in enumerate(passages):
             context = expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")

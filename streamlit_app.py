@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.config import ConfigError
-from assistant.store import StoreError
-from assistant.ui import login, resources, sidebar, style
-from assistant.ui.markdown import escape
+from assistant.core.errors import AssistantError
+from assistant.ui import errors, login, resources, sidebar, style
 
 st.set_page_config(
     page_title="Assistant CLS Normandie",
@@ -20,8 +18,8 @@ sidebar.keep_choices()
 try:
     resources.assistant()
     login.panel()
-except (StoreError, ConfigError) as error:
-    st.error(escape(str(error)), icon=":material/error:")
+except AssistantError as error:
+    errors.show(error)
     st.stop()
 
 page = st.navigation(

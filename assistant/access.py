@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.retrieval import Filters
+from assistant.core.errors import AssistantError
+from assistant.core.filters import Filters
 
 PUBLIC = "public"
 ROLES: dict[str, tuple[str, ...] | None] = {
@@ -18,7 +19,7 @@ ROLES: dict[str, tuple[str, ...] | None] = {
 }
 
 
-class RoleError(ValueError):
+class RoleError(AssistantError, ValueError):
     """An unknown role; the message, in French, lists the known ones."""
 
 

@@ -17,9 +17,8 @@ import bcrypt
 import yaml
 
 from assistant.access import PUBLIC, ROLES
-from assistant.config import ConfigError
+from assistant.core.config import ConfigError
 
-AUTH_MODES = ("none", "password", "oidc")
 STAFF = "ars"
 MIN_COOKIE_KEY = 32
 ROLE_CLAIMS = ("roles", "groups")

@@ -12,25 +12,26 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from assistant.abstention import Support, assess_support
+from assistant.access import PUBLIC, restrict
 from assistant.catalogue.answers import catalogue_answer
 from assistant.catalogue.questions import catalogue_question
-from assistant.access import PUBLIC, restrict
+from assistant.catalogue.storage import CatalogueSource
 from assistant.conversation import standalone_question
-from assistant.dates import french_date
+from assistant.core.dates import french_date
+from assistant.core.errors import AssistantError
+from assistant.core.filters import Filters
 from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
-from assistant.passages import Answer, Passage
-from assistant.retrieval import Filters
+from assistant.passages import Answer, Draft, Passage
 from assistant.understanding import understand
 
-MAX_QUESTION_CHARS = 2000
 EXTRA_PASSAGES = 4
 """Passages added by the search of each part of a several-part question, or of each territory."""
 WIDE_SEARCH = 16
 """Passages retrieved for a question whose answer lists documents (« quels CLS ont… »)."""
 
 
-class QuestionError(ValueError):
+class QuestionError(AssistantError, ValueError):
     """A question that cannot be asked as is; the message tells the user why, in French."""
 
 
@@ -45,13 +46,15 @@ class Assistant:
         self,
         retriever: PassageSearch,
         engine_factory: Callable[[ExtractiveEngine], AnswerEngine] | None = None,
-        catalogue=None,
+        catalogue: CatalogueSource | None = None,
         extractive: ExtractiveEngine | None = None,
         new_question: Callable[[], None] = lambda: None,
+        max_question_chars: int = 2000,
     ) -> None:
-        """`catalogue`: a CatalogueSource; without one every question goes through retrieval.
-        `extractive`: the engine with the store's sentence vectors; `new_question`: called as
-        each question starts (assistant/service.py: the query vectors of the last one dropped)."""
+        """`catalogue`: without one every question goes through retrieval. `extractive`: the
+        engine with the store's sentence vectors; `new_question`: called as each question starts
+        (assistant/service.py: the query vectors of the last one dropped)."""
+        self.max_question_chars = max_question_chars
         self.retriever = retriever
         self._new_question = new_question
         self.extractive = extractive or ExtractiveEngine(idf=retriever.idf)
@@ -67,14 +70,7 @@ class Assistant:
         role: str = PUBLIC,
     ) -> Answer:
         """`role` (assistant/access.py) decides which documents may be retrieved: public by default."""
-        direct = self.from_catalogue(question, filters, history, role, audience)
-        if direct:
-            return direct
-        standalone, passages, support = self.prepare(question, filters, history, role)
-        if not support.found:
-            return self.not_found(standalone, passages, support, filters)
-        draft = self.engine.draft(standalone, support.passages, audience)
-        return self.finalize(standalone, passages, support, filters, draft)
+        return AnswerStream(self, question, filters, history, audience, role, pieces=False).result()
 
     def stream(
         self,
@@ -92,7 +88,7 @@ class Assistant:
         return AnswerStream(self, question, filters, history, audience, role)
 
     def finalize(
-        self, standalone: str, passages: list[Passage], support: Support, filters: Filters | None, draft
+        self, standalone: str, passages: list[Passage], support: Support, filters: Filters | None, draft: Draft
     ) -> Answer:
         if not draft.citations:
             return self.not_found(standalone, passages, support, filters)
@@ -109,7 +105,7 @@ class Assistant:
         """The catalogue's answer to a count, list or precedent question about the CLS; None for
         any other question (or one `prepare` refuses), or when the catalogue has nothing on it."""
         question = " ".join(question.split())
-        if self.catalogue is None or not question or len(question) > MAX_QUESTION_CHARS:
+        if self.catalogue is None or not question or len(question) > self.max_question_chars:
             return None
         allowed = restrict(filters, role)
         standalone = standalone_question(question, history or [])
@@ -129,9 +125,9 @@ class Assistant:
         question = " ".join(question.split())
         if not question:
             raise QuestionError("Posez une question (le message est vide).")
-        if len(question) > MAX_QUESTION_CHARS:
+        if len(question) > self.max_question_chars:
             raise QuestionError(
-                f"Question trop longue ({len(question)} caractères, {MAX_QUESTION_CHARS} au plus) : "
+                f"Question trop longue ({len(question)} caractères, {self.max_question_chars} au plus) : "
                 "reformulez-la plus brièvement."
             )
         allowed = restrict(filters, role)  # before anything is searched: an unknown role fails here
@@ -154,8 +150,8 @@ class Assistant:
         elif support.uncovered:
             lines.append(_why_not_covered(support))
         searched = f"Recherche effectuée : « {question} »"
-        if filters and _describe(filters):
-            searched += f" (filtres : {_describe(filters)})"
+        if filters and filters.describe():
+            searched += f" (filtres : {filters.describe()})"
         lines.append(searched + ".")
         closest = _closest_documents(passages)
         if closest:
@@ -164,36 +160,59 @@ class Assistant:
 
 
 class AnswerStream:
-    """Pieces of an answer as they are written; `answer` is set once they are all consumed."""
+    """One question's way to its answer, shared by `ask` (read whole, `result`) and the chat (read
+    piece by piece as the engine writes: iterate, then `answer` is set)."""
 
     def __init__(
-        self, assistant: Assistant, question: str, filters, history, audience: str, role: str = PUBLIC
+        self,
+        assistant: Assistant,
+        question: str,
+        filters: Filters | None,
+        history: list[tuple[str, str]] | None,
+        audience: str,
+        role: str = PUBLIC,
+        pieces: bool = True,
     ) -> None:
+        """`pieces`: ask the engine for its text as it writes (`stream`), or whole (`draft`)."""
         self.answer: Answer | None = None
-        self._assistant = assistant
-        self._question, self._filters, self._history, self._audience = question, filters, history, audience
+        self._assistant, self._filters, self._audience = assistant, filters, audience
         # Validation and retrieval happen now, so a bad question fails before any streaming.
         self._direct = assistant.from_catalogue(question, filters, history, role, audience)
         if self._direct:
             self.standalone, self.passages, self._support = self._direct.question, self._direct.sources, None
         else:
             self.standalone, self.passages, self._support = assistant.prepare(question, filters, history, role)
+        self._pieces = self._write(pieces)
 
     def __iter__(self) -> Iterator[str]:
+        return self._pieces
+
+    def result(self) -> Answer:
+        """The checked final answer, once whatever was not read yet is written."""
+        for _ in self._pieces:
+            pass
+        assert self.answer is not None
+        return self.answer
+
+    def _write(self, pieces: bool) -> Iterator[str]:
         if self._direct:  # from the catalogue: already complete and checked
-            for piece in self._direct.answer.split(" "):
-                yield piece + " "
             self.answer = self._direct
+            if pieces:
+                for piece in self._direct.answer.split(" "):
+                    yield piece + " "
             return
         assistant, support = self._assistant, self._support
         if not support.found:
             self.answer = assistant.not_found(self.standalone, self.passages, support, self._filters)
             yield self.answer.answer
             return
-        engine = assistant.engine
-        yield from engine.stream(self.standalone, support.passages, self._audience)
-        draft = engine.finish(self.standalone, support.passages, self._audience)
-        self.answer = assistant.finalize(self.standalone, self.passages, support, self._filters, draft)
+        engine, question, passages = assistant.engine, self.standalone, support.passages
+        if pieces:
+            yield from engine.stream(question, passages, self._audience)
+            draft = engine.finish(question, passages, self._audience)
+        else:
+            draft = engine.draft(question, passages, self._audience)
+        self.answer = assistant.finalize(question, self.passages, support, self._filters, draft)
 
 
 def _merged(passages: list[Passage], more: list[Passage]) -> list[Passage]:
@@ -218,18 +237,3 @@ def _closest_documents(passages: list[Passage], limit: int = 3) -> list[str]:
             details = ", ".join(x for x in (meta.get("publisher"), french_date(meta.get("date", ""))) if x)
             seen[passage.doc_id] = f"{meta.get('title') or passage.file} ({details})" if details else meta.get("title", passage.file)
     return list(seen.values())[:limit]
-
-
-def _describe(filters: Filters) -> str:
-    parts = [
-        f"{label} = {value}"
-        for label, value in (
-            ("territoire", filters.territory),
-            ("type", filters.doc_type),
-            ("éditeur", filters.publisher),
-            ("depuis", filters.date_from),
-            ("jusqu'au", filters.date_to),
-        )
-        if value
-    ]
-    return ", ".join(parts)

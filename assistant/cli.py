@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from assistant.access import PUBLIC, ROLES, RoleError
+from assistant.access import PUBLIC, ROLES
 from assistant.accounts import hash_password
-from assistant.answering import QuestionError
-from assistant.config import ConfigError, get_settings
+from assistant.core.config import get_settings
+from assistant.core.embeddings import get_embeddings
+from assistant.core.errors import AssistantError
+from assistant.core.filters import Filters
+from assistant.core.store import SERVER_ERRORS, chroma_client, open_collection, server_unreachable
 from assistant.evaluation import METRICS, run_evaluation
-from assistant.retrieval import Filters
-from assistant.service import load_assistant
-from assistant.embeddings import get_embeddings
 from assistant.progress import RichProgress
+from assistant.service import load_assistant
 from assistant.stats import store_stats
-from assistant.store import SERVER_ERRORS, StoreError, chroma_client, open_collection, server_unreachable
-from ingest.documents import IngestError
 from ingest.pipeline import Ingestor
 from ingest.report import quarantine_note
 
@@ -32,9 +33,21 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"[bold red]Erreur :[/] {message}")
     raise typer.Exit(code)
+
+
+@contextmanager
+def _reported(server_down: str = "") -> Iterator[None]:
+    """Every command's errors, rendered here: a user's error (`AssistantError`) as its French
+    message, an unreachable Chroma server with what to do (`server_down` adds to it)."""
+    try:
+        yield
+    except AssistantError as error:
+        _fail(str(error))
+    except SERVER_ERRORS:
+        _fail(f"{server_unreachable(get_settings())}{server_down}")
 
 
 ROLE_HELP = f"{' ou '.join(ROLES)} : public ne voit que les documents publics, ars voit tout."
@@ -49,15 +62,12 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Rapport en JSON.")] = False,
 ) -> None:
     """Indexer des documents (PDF, HTML, Markdown, texte, Word) dans la base."""
-    settings = get_settings()
     try:
-        with RichProgress(err, enabled=not as_json and err.is_terminal) as progress:
-            ingestor = Ingestor(settings, get_embeddings(settings.embeddings), progress, rebuild)
-            report = ingestor.run(paths, manifest=manifest, sync=sync)
-    except (IngestError, StoreError, ConfigError) as error:
-        _fail(str(error))
-    except SERVER_ERRORS:
-        _fail(f"{server_unreachable(settings)} Relancez ensuite la même commande pour terminer l'ingestion.")
+        with _reported(" Relancez ensuite la même commande pour terminer l'ingestion."):
+            settings = get_settings()
+            with RichProgress(err, enabled=not as_json and err.is_terminal) as progress:
+                ingestor = Ingestor(settings, get_embeddings(settings.embeddings), progress, rebuild)
+                report = ingestor.run(paths, manifest=manifest, sync=sync)
     except KeyboardInterrupt:
         _fail("ingestion interrompue : relancez la même commande pour la terminer.", 130)
     if as_json:
@@ -85,14 +95,10 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Documents et extraits indexés, par type, éditeur et territoire."""
-    settings = get_settings()
-    try:
+    with _reported():
+        settings = get_settings()
         collection = open_collection(chroma_client(settings), settings, get_embeddings(settings.embeddings))
         figures = store_stats(collection, role)
-    except (StoreError, ConfigError, RoleError) as error:
-        _fail(str(error))
-    except SERVER_ERRORS:
-        _fail(str(server_unreachable(settings)))
     if as_json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -119,15 +125,10 @@ def catalog(
 ) -> None:
     """Catalogue des CLS : territoire, signataires, dates, axes, actions… chaque valeur citée."""
     from assistant.catalogue import load_catalogue
-    from assistant.dates import french_date
+    from assistant.core.dates import french_date
 
-    settings = get_settings()
-    try:
-        catalogue = load_catalogue(settings, role=role)
-    except (StoreError, ConfigError, RoleError) as error:
-        _fail(str(error))
-    except SERVER_ERRORS:
-        _fail(str(server_unreachable(settings)))
+    with _reported():
+        catalogue = load_catalogue(get_settings(), role=role)
     if as_json:
         print(json.dumps(catalogue.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -180,15 +181,10 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Réponse en JSON.")] = False,
 ) -> None:
     """Poser une question : réponse citée, ou « je n'ai pas trouvé »."""
-    settings = get_settings()
-    try:
-        answer = load_assistant(settings).ask(
+    with _reported():
+        answer = load_assistant(get_settings()).ask(
             question, _filters(territory, doc_type, publisher, since, until), audience=audience, role=role
         )
-    except (StoreError, ConfigError, QuestionError, RoleError) as error:
-        _fail(str(error))
-    except SERVER_ERRORS:
-        _fail(str(server_unreachable(settings)))
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -211,13 +207,8 @@ def evaluate_command(
     """Évaluer l'assistant sur des questions (métriques de ../shared/eval/README.md)."""
     if baseline not in (None, "naive"):
         _fail("--baseline n'accepte que « naive ».")
-    settings = get_settings()
-    try:
-        results = run_evaluation(settings, questions, corpus, baseline == "naive", k)
-    except (StoreError, ConfigError, IngestError) as error:
-        _fail(str(error))
-    except SERVER_ERRORS:
-        _fail(str(server_unreachable(settings)))
+    with _reported():
+        results = run_evaluation(get_settings(), questions, corpus, baseline == "naive", k)
     if not details:
         for scores in results.values():
             scores.pop("details", None)
@@ -257,10 +248,8 @@ def _print_details(details: list[dict]) -> None:
 def hash_password_command() -> None:
     """Hacher un mot de passe (bcrypt) pour le fichier de comptes CLS_AUTH_FILE."""
     password = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmation", err=True)
-    try:
+    with _reported():
         print(hash_password(password))
-    except ConfigError as error:
-        _fail(str(error))
 
 
 def main() -> None:  # pragma: no cover - console entry point

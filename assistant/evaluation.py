@@ -7,25 +7,19 @@ import math
 import re
 import statistics
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.core.french import fold_spaced
 from assistant.passages import Answer
 
-APOSTROPHES_AND_DASHES = re.compile(r"['’‘`´\-‐‑‒–—―]")
 SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
 def normalize(text: str) -> str:
-    """NFKD, no accents, casefold, apostrophes/hyphens/dashes to spaces, `25 000` → `25000`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    text = APOSTROPHES_AND_DASHES.sub(" ", text)
-    text = SPACE_BETWEEN_DIGITS.sub("", text)
-    return " ".join(text.split())
-
+    """The metrics' comparison form: folded, apostrophes and dashes as spaces, `25 000` → `25000`."""
+    return " ".join(SPACE_BETWEEN_DIGITS.sub("", fold_spaced(text)).split())
 
 
 @dataclass
@@ -143,10 +137,10 @@ def run_evaluation(settings, questions_file: Path, corpus: Path | None, with_nai
     """
     import tempfile
 
-    from assistant.embeddings import get_embeddings
+    from assistant.core.embeddings import get_embeddings
+    from assistant.core.store import store_key
     from assistant.naive import NaiveRetriever
     from assistant.service import load_assistant
-    from assistant.store import store_key
     from ingest.pipeline import Ingestor
     from ingest.records import Records
 

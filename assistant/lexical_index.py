@@ -2,12 +2,12 @@
 
 What a question needs besides Chroma's vector index: for every chunk its id, the metadata that
 filters look at (as integer columns, so a filter is a numpy mask, not a scan of dicts), its French
-terms (assistant/french.py), and a bm25s index per set of visibilities, whose statistics count only
+terms (assistant/core/french.py), and a bm25s index per set of visibilities, whose statistics count only
 the chunks of that set and never a quarantined one (assistant/retrieval.py says why).
 
 Saved under `<data dir>/lexical/<store>/<revision>-<count>/`, written in a temporary folder and
 renamed into place only when complete, so a reader sees a whole index or none. The name is the
-store's revision (stamped by every ingestion change, assistant/store.py) and its number of chunks:
+store's revision (stamped by every ingestion change, assistant/core/store.py) and its number of chunks:
 an index is used only for the exact store state it was built from; an interrupted ingest, which
 changes the count or stamps a revision no index is saved for, leaves readers to build afresh.
 
@@ -33,11 +33,12 @@ import bm25s
 import numpy as np
 from chromadb.api.models.Collection import Collection
 
-from assistant.engines.injection import quarantined
-from assistant.french import terms
+from assistant.core.french import terms
+from assistant.core.safety import quarantined
+from assistant.core.store import store_key, stored_pages
+from ingest.events import DocumentsChanged
 
 FORMAT = 1
-PAGE_SIZE = 5000
 CATEGORIES = ("territory", "doc_type", "publisher", "visibility", "doc_id", "file")
 """Metadata kept per chunk as codes into a list of values (-1: the chunk has no such key)."""
 MISSING = -1
@@ -370,15 +371,7 @@ class _Builder:
 
     def add_chunks_of(self, collection: Collection, chunk_ids: list[str] | None) -> None:
         """Reads chunks from the store: these ids, or every chunk (None), page by page."""
-        if chunk_ids is None:
-            total = collection.count()
-            for offset in range(0, total, PAGE_SIZE):
-                page = collection.get(include=["documents", "metadatas"], limit=PAGE_SIZE, offset=offset)
-                for chunk in zip(page["ids"], page["documents"], page["metadatas"]):
-                    self.add_chunk(*chunk)
-            return
-        for start in range(0, len(chunk_ids), PAGE_SIZE):
-            page = collection.get(ids=chunk_ids[start : start + PAGE_SIZE], include=["documents", "metadatas"])
+        for page in stored_pages(collection, ["documents", "metadatas"], ids=chunk_ids):
             for chunk in zip(page["ids"], page["documents"], page["metadatas"]):
                 self.add_chunk(*chunk)
 
@@ -437,6 +430,12 @@ def build_after_ingest(
     if len(builder.ids) != collection.count() or len(set(builder.ids)) != len(builder.ids):
         return build_from_store(collection, visibility_sets)  # the records do not tell the whole store
     return builder.index(docs, visibility_sets)
+
+
+def on_documents_changed(event: DocumentsChanged) -> None:
+    """Ingestion ended: the index of the store as the run leaves it, for every reader to open."""
+    save_after_ingest(event.settings.lexical_path, store_key(event.settings), event.collection, event.revision,
+                      event.documents)
 
 
 def save_after_ingest(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.config import ConfigError, Settings
+from assistant.core.config import GENERATIVE_ENGINES, ConfigError, Settings
 
 LLAMACPP_INSTALL = (
     'CMAKE_ARGS="-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF '
@@ -26,7 +26,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
 
             return ChatOpenAI(
                 base_url=settings.openai_base_url,
-                api_key=settings.openai_api_key or "none",
+                api_key=settings.openai_api_key.get_secret_value() or "none",
                 model=settings.llm_model,
                 temperature=settings.llm_temperature,
                 timeout=settings.llm_timeout_s,
@@ -47,9 +47,8 @@ def chat_model(settings: Settings) -> BaseChatModel:
         case "llamacpp":
             return _llamacpp(settings)
         case other:
-            raise ConfigError(
-                f"CLS_LLM={other!r} n'est pas un modèle génératif : choisissez openai, ollama ou llamacpp."
-            )
+            choices = ", ".join(GENERATIVE_ENGINES[:-1]) + " ou " + GENERATIVE_ENGINES[-1]
+            raise ConfigError(f"CLS_LLM={other!r} n'est pas un modèle génératif : choisissez {choices}.")
 
 
 def _llamacpp(settings: Settings) -> BaseChatModel:

@@ -18,10 +18,10 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.embeddings import get_embeddings
-from assistant.french import terms
+from assistant.core.embeddings import get_embeddings
+from assistant.core.filters import Filters
+from assistant.core.french import terms
 from assistant.passages import Passage
-from assistant.retrieval import Filters
 from ingest.discovery import discover
 from ingest.documents import IngestError
 from ingest.loaders import load

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from assistant.french import STOPWORDS, expanded_terms, fold, stem
-from assistant.glossary import GLOSSARY
+from assistant.core.french import STOPWORDS, expanded_terms, fold, stem
+from assistant.core.glossary import GLOSSARY
 from assistant.understanding import Name
 
 WORD = re.compile(r"[^\W_]+")

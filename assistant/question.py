@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.french import NUMBER_WORDS, STOPWORDS, expanded_terms, fold, stem, words
-from assistant.glossary import GLOSSARY
+from assistant.core.french import NUMBER_WORDS, STOPWORDS, expanded_terms, fold, stem, words
+from assistant.core.glossary import GLOSSARY
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\b\d+(?:[  ]\d{3})*(?:[.,]\d+)?\b")

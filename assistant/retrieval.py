@@ -10,7 +10,7 @@ Chunks a user may not see weigh on nothing they get: BM25 statistics are compute
 visible visibilities, and the term weights of the answer engine on public chunks only, so a public
 answer is the same as if internal documents were not in the store.
 
-Chunks that ingestion quarantined (they give orders to an AI model, assistant/engines/injection.py)
+Chunks that ingestion quarantined (they give orders to an AI model, assistant/core/safety.py)
 are left out the same way, for every role: never returned by either search, in no BM25 statistic
 and no term weight, so an answer is the same as if their documents were not in the store. Stores
 ingested before the mark have no such chunk (`$ne` matches chunks without the key).
@@ -31,16 +31,16 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from chromadb.api.models.Collection import Collection
 from chromadb.errors import ChromaError
 
-from assistant.embeddings import TokenizingEmbeddings
-from assistant.engines.injection import QUARANTINE_KEY, quarantined
-from assistant.french import terms
+from assistant.core.embeddings import TokenizingEmbeddings
+from assistant.core.filters import Filters, date_number
+from assistant.core.french import terms
+from assistant.core.safety import QUARANTINE_KEY, quarantined
 from assistant.lexical_index import LexicalIndex, build_from_store, open_saved, state_folder
 from assistant.passages import Passage
 
@@ -59,57 +59,6 @@ MASKS_KEPT = 256
 IDS_MAX = 20000
 """Up to this many visible chunks, a filtered dense search names them to Chroma (`ids`), which then
 reads no metadata; beyond, Chroma's own `where` (a scan, but the overfetch rarely falls short there)."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    territory: str | None = None
-    doc_type: str | None = None
-    publisher: str | None = None
-    date_from: str | None = None
-    """ISO date, inclusive."""
-    date_to: str | None = None
-    visibility: tuple[str, ...] | None = None
-    """Visibilities the user may see (None: all)."""
-
-    def where(self) -> dict | None:
-        """The same conditions as `accepts`, in Chroma's filter language."""
-        clauses: list[dict] = [
-            {key: value}
-            for key, value in (
-                ("territory", self.territory),
-                ("doc_type", self.doc_type),
-                ("publisher", self.publisher),
-            )
-            if value
-        ]
-        if self.date_from:
-            clauses.append({"date_num": {"$gte": _date_num(self.date_from)}})
-        if self.date_to:
-            clauses.append({"date_num": {"$lte": _date_num(self.date_to)}})
-        if self.visibility is not None:
-            clauses.append({"visibility": {"$in": list(self.visibility)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, metadata: dict) -> bool:
-        for key in ("territory", "doc_type", "publisher"):
-            wanted = getattr(self, key)
-            if wanted and metadata.get(key) != wanted:
-                return False
-        date_num = metadata.get("date_num")
-        if self.date_from and (date_num is None or date_num < _date_num(self.date_from)):
-            return False
-        if self.date_to and (date_num is None or date_num > _date_num(self.date_to)):
-            return False
-        if self.visibility is not None and metadata.get("visibility", "public") not in self.visibility:
-            return False
-        return True
-
-
-def _date_num(iso: str) -> int:
-    return int(iso[:10].replace("-", ""))
 
 
 def searchable(metadata: dict, filters: Filters) -> bool:
@@ -135,9 +84,9 @@ def visible_mask(index: LexicalIndex, filters: Filters) -> np.ndarray:
         if wanted:
             mask &= rows.codes[key] == index.code(key, wanted)
     if filters.date_from:
-        mask &= rows.date_num >= _date_num(filters.date_from)
+        mask &= rows.date_num >= date_number(filters.date_from)
     if filters.date_to:
-        mask &= (rows.date_num >= 0) & (rows.date_num <= _date_num(filters.date_to))
+        mask &= (rows.date_num >= 0) & (rows.date_num <= date_number(filters.date_to))
     return mask
 
 
@@ -153,7 +102,7 @@ class Retriever:
         store: str = "",
     ) -> None:
         """`reopen` gives a fresh handle on the store, for when another process has written to it;
-        `revision` reads the store's current revision (assistant/store.py); `index_root` is where
+        `revision` reads the store's current revision (assistant/core/store.py); `index_root` is where
         lexical indexes are saved (assistant/lexical_index.py), `store` names the store there.
         Without both, the index is built in memory from the store."""
         self.collection = collection

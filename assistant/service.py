@@ -8,13 +8,10 @@ import numpy as np
 
 from assistant.answering import Assistant
 from assistant.catalogue.storage import CatalogueSource
-from assistant.config import ConfigError, Settings
-from assistant.embeddings import QueryCache, get_embeddings
-from assistant.engines.base import AnswerEngine
-from assistant.engines.extractive import ExtractiveEngine
-from assistant.retrieval import Retriever
-from assistant.sentence_index import SentenceIndex
-from assistant.store import (
+from assistant.core.config import Settings
+from assistant.core.embeddings import QueryCache, get_embeddings
+from assistant.core.sentence_index import SentenceIndex
+from assistant.core.store import (
     chroma_client,
     fresh_client,
     open_collection,
@@ -22,8 +19,9 @@ from assistant.store import (
     store_key,
     store_revision,
 )
-
-GENERATIVE_BACKENDS = ("openai", "ollama", "llamacpp")
+from assistant.engines.base import AnswerEngine
+from assistant.engines.extractive import ExtractiveEngine
+from assistant.retrieval import Retriever
 
 
 def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
@@ -39,7 +37,7 @@ def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
     )
 
     def current_collection():
-        retriever.index  # reopens the store first if another process has changed it
+        _ = retriever.index  # reopens the store first if another process has changed it
         return retriever.collection
 
     catalogue = CatalogueSource(settings, current_collection, (lambda: today) if today else None)
@@ -50,18 +48,15 @@ def load_assistant(settings: Settings, today: date | None = None) -> Assistant:
         query_vector=lambda text: np.asarray(embeddings.embed_query(text), dtype=np.float32),
     )
     return Assistant(
-        retriever, lambda engine: answer_engine(settings, engine), catalogue, extractive, embeddings.forget
+        retriever, lambda engine: answer_engine(settings, engine), catalogue, extractive, embeddings.forget,
+        settings.max_question_chars,
     )
 
 
 def answer_engine(settings: Settings, extractive: ExtractiveEngine) -> AnswerEngine:
     if settings.llm == "extractive":
         return extractive
-    if settings.llm in GENERATIVE_BACKENDS:
-        from assistant.engines.generative import GenerativeEngine
-        from assistant.llm import chat_model
+    from assistant.engines.generative import GenerativeEngine
+    from assistant.llm import chat_model
 
-        return GenerativeEngine(chat_model(settings), extractive, settings.llm_max_passages, settings.llm)
-    raise ConfigError(
-        f"CLS_LLM={settings.llm!r} inconnu : choisissez extractive, {', '.join(GENERATIVE_BACKENDS)}."
-    )
+    return GenerativeEngine(chat_model(settings), extractive, settings.llm_max_passages, settings.llm)

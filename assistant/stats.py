@@ -11,18 +11,14 @@ from collections import Counter
 from chromadb.api.models.Collection import Collection
 
 from assistant.access import PUBLIC, restrict
-
-PAGE_SIZE = 5000
+from assistant.core.store import stored_pages
 
 
 def document_table(collection: Collection, role: str = PUBLIC) -> list[dict]:
     """One row per stored document the role may see, with its metadata and chunk count."""
     where = restrict(None, role).where()
     documents: dict[str, dict] = {}
-    for offset in range(0, collection.count(), PAGE_SIZE):
-        page = collection.get(include=["metadatas"], where=where, limit=PAGE_SIZE, offset=offset)
-        if not page["ids"]:
-            break  # filtered pages run out before the unfiltered count does
+    for page in stored_pages(collection, ["metadatas"], where):
         for metadata in page["metadatas"]:
             row = documents.setdefault(
                 metadata["doc_id"],

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer_kinds import cue_span, kind_of
-from assistant.french import STOPWORDS, expanded_terms, fold, stem
-from assistant.glossary import GLOSSARY
+from assistant.core.french import STOPWORDS, expanded_terms, fold, stem
+from assistant.core.glossary import GLOSSARY
 from assistant.question import QuestionProfile, profile
 
 INTERROGATIVE = re.compile(

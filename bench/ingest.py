@@ -10,7 +10,7 @@
 4. bare embedding throughput: the very texts the pipeline embedded in 2 (chunks and their sentences),
    embedded again directly with `embed_documents` in batches of `embed_batch_size` — the physical
    limit of ingestion here;
-5. what the sentence vectors cost (assistant/sentence_index.py): a first ingestion into another
+5. what the sentence vectors cost (assistant/core/sentence_index.py): a first ingestion into another
    store with `sentence_vectors` off, its wall time and the ratio of 2 to it;
 6. peak RSS of the process (getrusage ru_maxrss, plus VmHWM/VmRSS from /proc when available).
 
@@ -29,8 +29,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.embeddings import TokenizingEmbeddings, get_embeddings
+from assistant.core.config import Settings
+from assistant.core.embeddings import TokenizingEmbeddings, get_embeddings
 from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
 from bench.synthetic import generate_corpus
 from ingest.pipeline import Ingestor

@@ -50,8 +50,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.embeddings import get_embeddings
+from assistant.core.config import Settings
+from assistant.core.embeddings import get_embeddings
 from assistant.evaluation import METRICS, Question, evaluate, load_questions
 from assistant.llm import LLAMACPP_INSTALL
 from assistant.service import load_assistant

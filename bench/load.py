@@ -45,12 +45,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant import retrieval
-from assistant.config import Settings
-from assistant.embeddings import get_embeddings
+from assistant.core.config import Settings
+from assistant.core.embeddings import get_embeddings
+from assistant.core.store import chroma_client, open_collection
 from assistant.service import load_assistant
-from assistant.store import chroma_client, open_collection
 from bench.measure import cpu_seconds, loadavg, log, machine, memory_mb, reset_peak
-from bench.query import QUESTIONS, milliseconds, fill_collection, percentile
+from bench.query import QUESTIONS, fill_collection, milliseconds, percentile
 from tests.chroma_server import ChromaServer
 
 ROOT = Path(__file__).resolve().parents[1]

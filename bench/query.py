@@ -46,13 +46,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answering import Assistant
-from assistant.config import Settings
-from assistant.embeddings import get_embeddings
-from assistant.passages import Passage
-from assistant.retrieval import Filters
+from assistant.core.config import Settings
+from assistant.core.embeddings import get_embeddings
+from assistant.core.filters import Filters
+from assistant.core.store import chroma_client, mark_changed, open_collection, store_key, store_revision
 from assistant.lexical_index import save_after_ingest
+from assistant.passages import Passage
 from assistant.service import load_assistant
-from assistant.store import chroma_client, mark_changed, open_collection, store_key, store_revision
 from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
 from bench.synthetic import synthetic_chunk_texts
 from ingest.pipeline import chunk_id

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.core.errors import AssistantError
 
-class IngestError(Exception):
+
+class IngestError(AssistantError):
     """A file that cannot be ingested. The message is the one-line French reason shown to users."""
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path, PurePosixPath
-
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from ingest.documents import IngestError
 from ingest.metadata import DOC_TYPES, to_partial_date

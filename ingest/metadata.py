@@ -8,26 +8,22 @@ document got its labels and extend them without touching the code.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
 
+from assistant.core.dates import MONTH_NUMBERS as MONTHS
+from assistant.core.doc_types import DOC_TYPES
+from assistant.core.french import fold_spaced, strip_accents
 from ingest.documents import LoadedDocument
 
-DOC_TYPES = ("contract", "guide", "press_release", "web_page", "other")
 FIELDS = ("title", "publisher", "date", "doc_type", "territory", "url")
 
 # ---------------------------------------------------------------------------------------------
 # Tables. Patterns apply to folded text: no accents, casefolded, apostrophes and dashes as spaces.
 # ---------------------------------------------------------------------------------------------
 
-MONTHS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
-    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-}
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 OLDEST_YEAR = 1990  # before the first French local health contracts: a number, not a date
 
@@ -253,7 +249,7 @@ def find_dates(text: str) -> list[FoundDate]:
     """Every full date (day, month, year) written in French or numeric form, in text order."""
     found = []
     for index, line in enumerate(text.splitlines()):
-        folded = _strip_accents(line).casefold()
+        folded = strip_accents(line).casefold()
         for form in _DATE_FORMS:
             for match in form.finditer(folded):
                 value = _make_date(match["y"], match["m"], match["d"])
@@ -277,7 +273,7 @@ def to_iso_date(value: object) -> str | None:
     if len(found) != 1:
         return None
     only = found[0]
-    rest = _strip_accents(text).casefold()[: only.start] + _strip_accents(text).casefold()[only.end :]
+    rest = strip_accents(text).casefold()[: only.start] + strip_accents(text).casefold()[only.end :]
     return only.value.isoformat() if not rest.strip(" ,.") else None
 
 
@@ -295,7 +291,7 @@ def to_partial_date(value: object) -> str | None:
         return full
     if isinstance(value, int) and OLDEST_YEAR <= value <= 2100:
         return str(value)
-    folded = re.sub(r"\s+", " ", _strip_accents(str(value or "")).casefold()).strip(" ,.")
+    folded = re.sub(r"\s+", " ", strip_accents(str(value or "")).casefold()).strip(" ,.")
     for pattern in (_MONTH_YEAR, _NUMERIC_MONTH_YEAR):
         match = pattern.match(folded)
         if match:
@@ -328,12 +324,12 @@ def infer_date(text: str, file_name: str = "", *, today: date | None = None) -> 
     if not found:
         return None
     for item in found:
-        before = _strip_accents(lines[item.line]).casefold()[: item.start]
+        before = strip_accents(lines[item.line]).casefold()[: item.start]
         if any(marker.match(before) for marker in _DATE_MARKER_RES):
             return item.value.isoformat()
     top = _top_line_indexes(lines, TOP_LINES)
     for item in found:
-        folded = _strip_accents(lines[item.line]).casefold()
+        folded = strip_accents(lines[item.line]).casefold()
         alone = not (folded[: item.start] + folded[item.end :]).strip(" ,.;:-–—|()[]")
         if item.line in top and alone:
             return item.value.isoformat()
@@ -342,7 +338,7 @@ def infer_date(text: str, file_name: str = "", *, today: date | None = None) -> 
 
 def _is_date_line(line: str) -> bool:
     """A line that is only a date, possibly after a publication marker."""
-    folded = _strip_accents(line).casefold()
+    folded = strip_accents(line).casefold()
     for item in find_dates(line):
         before, after = folded[: item.start], folded[item.end :]
         if not after.strip(" ,.;:-–—|()[]") and (
@@ -418,7 +414,7 @@ _ARS = re.compile(r"\b(?:ARS|Agence r[ée]gionale de sant[ée])\s+(?:de |d['’]
 def regional_ars(text: str) -> str | None:
     """« ARS Occitanie » when `text` names the ARS of a region other than Normandy (whose actors
     the tables above know): the publisher is that ARS, its territory the region."""
-    from assistant.geography import regions_in
+    from assistant.core.geography import regions_in
 
     for match in _ARS.finditer(text):
         following = regions_in(text[match.end() : match.end() + 40])
@@ -650,21 +646,9 @@ def _declared_fields(values: dict) -> dict[str, str]:
 
 @lru_cache(maxsize=8)  # the same document text is folded by several rules
 def fold(text: str) -> str:
-    """Accent- and case-insensitive form for matching: apostrophes and dashes become spaces,
-    spaces collapse, line breaks stay."""
-    text = _strip_accents(text).casefold()
-    text = re.sub(r"['’`´ʼ\-‐‑‒–—―_/]", " ", text)
-    text = re.sub(r"[^\S\n]+", " ", text)
-    return re.sub(r" ?\n ?", "\n", text).strip()
-
-
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def _strip_accents(text: str) -> str:
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    """`fold_spaced`, slashes as spaces too: « 12/03/2024 » is read as « 12 03 2024 »."""
+    return fold_spaced(text.replace("/", " "))
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"\s+", "-", _strip_accents(text).casefold().strip())
+    return re.sub(r"\s+", "-", strip_accents(text).casefold().strip())

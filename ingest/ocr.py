@@ -14,10 +14,8 @@ from functools import lru_cache
 
 from pypdf import PageObject
 
-from assistant.config import ConfigError
 from ingest.documents import IngestError
 
-MODES = ("auto", "off")
 LANGUAGE = "fra"
 MIN_IMAGE_PIXELS = 48
 """Smaller images (logos, bullets) hold no text worth reading."""
@@ -26,11 +24,6 @@ HOW_TO_ENABLE = (
     "installez tesseract avec le français (apt-get install tesseract-ocr tesseract-ocr-fra) "
     "pour que ces pages soient lues par OCR"
 )
-
-
-def check_mode(mode: str) -> None:
-    if mode not in MODES:
-        raise ConfigError(f"CLS_OCR={mode!r} inconnu : choisissez {' ou '.join(MODES)}.")
 
 
 @lru_cache(maxsize=1)

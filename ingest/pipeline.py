@@ -8,7 +8,7 @@ Idempotent and interruption-safe:
 - a new version is written completely before the old one is deleted and the record committed; the
   record notes the version being written first, so a run killed half-way is undone by the next;
 - a file that can no longer be read keeps its previously stored version;
-- a chunk that gives orders to an AI model (assistant/engines/injection.py) is stored with the
+- a chunk that gives orders to an AI model (assistant/core/safety.py) is stored with the
   mark `addresses_model: True` and reported: retrieval never returns it, so it changes no answer;
 - limits bite before the cost: a file over CLS_MAX_FILE_MB is refused from its size, before its
   bytes are read; a PDF over CLS_MAX_PAGES from its page tree, before any text is extracted;
@@ -25,20 +25,24 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-
-from assistant.catalogue.storage import refresh_catalogue
-from assistant.config import Settings
-from assistant.dates import first_day
-from assistant.embeddings import TokenizingEmbeddings
-from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
-from assistant.lexical_index import save_after_ingest
-from assistant.sentence_index import SentenceIndex, drop_sentence_index
-from assistant.store import chroma_client, drop_collection, mark_changed, open_collection, store_key, store_revision
-from ingest import ocr
+from assistant.core.config import Settings
+from assistant.core.dates import first_day
+from assistant.core.embeddings import TokenizingEmbeddings
+from assistant.core.safety import QUARANTINE_KEY, addresses_a_model
+from assistant.core.sentence_index import SentenceIndex, drop_sentence_index
+from assistant.core.store import (
+    chroma_client,
+    drop_collection,
+    mark_changed,
+    open_collection,
+    store_key,
+    store_revision,
+)
 from ingest.chunking import Chunk, chunk_pages
 from ingest.cleaning import clean_document
 from ingest.discovery import SourceFile, default_manifest, discover, within
 from ingest.documents import IngestError
+from ingest.events import DocumentsChanged, announce
 from ingest.loaders import load
 from ingest.lock import ingest_lock
 from ingest.manifest import ManifestWarning, read_manifest
@@ -68,7 +72,6 @@ class Ingestor:
         self.settings = settings
         self.embeddings = embeddings
         self.progress = progress or ProgressListener()
-        ocr.check_mode(settings.ocr)
         client = chroma_client(settings)
         if rebuild:
             with ingest_lock(settings.data_dir):  # never drop what another run is writing
@@ -109,15 +112,14 @@ class Ingestor:
                     self._remove(record)
                     report.removed.append(record.file)
                     self._changed()
-        refresh_catalogue(self.settings, self.collection, force=bool(report.added or report.updated or report.removed))
-        self._save_lexical_index()
+        self._announce(changed=bool(report.added or report.updated or report.removed))
         return report
 
-    def _save_lexical_index(self) -> None:
-        """The lexical index of the store as this run leaves it, for every reader to open."""
+    def _announce(self, changed: bool) -> None:
+        """Tells the store's derived indexes (ingest/events.py) how this run leaves the store."""
         docs = {r.doc_id: [r.fingerprint, r.file, r.chunks] for r in self.records.all() if r.doc_id and r.chunks}
         revision = store_revision(chroma_client(self.settings), self.settings)
-        save_after_ingest(self.settings.lexical_path, store_key(self.settings), self.collection, revision, docs)
+        announce(DocumentsChanged(self.settings, self.collection, changed, docs, revision))
 
     def _ingest_file(
         self,

@@ -17,7 +17,7 @@ class IngestReport:
     """Chunks embedded and written by this run (0 when nothing changed)."""
     quarantined: list[dict] = field(default_factory=list)
     """Files written by this run with chunks that address an AI model: {"file", "chunks"}. Those
-    chunks are stored but never retrieved (assistant/engines/injection.py)."""
+    chunks are stored but never retrieved (assistant/core/safety.py)."""
     warnings: list[dict] = field(default_factory=list)
     """Manifest cells or rows that could not be used as written: {"manifest", "line", "column",
     "value", "action", "message"} (ingest/manifest.py). The files are ingested all the same."""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.embeddings import get_embeddings
+from assistant.core.config import Settings
+from assistant.core.embeddings import get_embeddings
 from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,3 +64,11 @@ def small_corpus(tmp_path) -> Path:
 
 def stored_ids(collection) -> set[str]:
     return set(collection.get(include=[])["ids"])
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test that needs the embedding model (its `embeddings` fixture, directly or through
+    a store) is marked `model`: `make test-fast` runs the others."""
+    for item in items:
+        if "embeddings" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bm25s
 import numpy as np
 
-from assistant.french import terms
+from assistant.core.french import terms
 from assistant.lexical_index import CATEGORIES, LexicalIndex, searchable_text
 
 

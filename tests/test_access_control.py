@@ -21,8 +21,8 @@ import pytest
 
 from assistant.access import RoleError
 from assistant.answering import Assistant
+from assistant.core.filters import Filters
 from assistant.evaluation import normalize
-from assistant.retrieval import Filters
 from assistant.service import load_assistant
 from assistant.stats import document_table, store_stats
 from tests.conftest import CORPUS, ROOT

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from assistant.answering import QuestionError
+from assistant.core.filters import Filters
 from assistant.evaluation import evaluate, load_questions, normalize, run_evaluation
-from assistant.retrieval import Filters
 from assistant.service import load_assistant
 from ingest.pipeline import Ingestor
 from tests.conftest import ROOT, SHARED, make_settings

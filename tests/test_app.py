@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.config import get_settings
+from assistant.core.config import get_settings
+from assistant.core.filters import Filters
 from assistant.passages import Answer, Citation
-from assistant.retrieval import Filters
 from assistant.ui import export, sources
 from assistant.ui.markdown import answer_markdown, escape, highlighted_markdown
 from assistant.ui.session import Turn

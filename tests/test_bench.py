@@ -13,6 +13,9 @@ from pypdf import PdfReader
 
 from bench.synthetic import generate_corpus, synthetic_chunk_texts
 
+pytestmark = pytest.mark.model  # runs the benchmark, model included
+
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

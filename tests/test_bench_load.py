@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.query import synthetic_metadatas
 from bench.synthetic import synthetic_chunk_texts
+
+pytestmark = pytest.mark.model  # runs the benchmark, model included
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [200, 400]

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.model  # runs the benchmark, model included
+
 ROOT = Path(__file__).resolve().parents[1]
 
 KEYS = {

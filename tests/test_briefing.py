@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from assistant.retrieval import Filters
+from assistant.core.filters import Filters
 from assistant.service import load_assistant
 from assistant.ui import export
 from assistant.ui.session import Turn

@@ -21,7 +21,7 @@ from assistant.catalogue import CatalogueSource, aggregates, build_catalogue, lo
 from assistant.catalogue.questions import catalogue_question
 from assistant.catalogue.status import with_status
 from assistant.evaluation import load_questions, normalize
-from assistant.glossary import GLOSSARY, glossary_entries
+from assistant.core.glossary import GLOSSARY, glossary_entries
 from assistant.service import load_assistant
 from ingest.pipeline import Ingestor
 from tests.conftest import ROOT, SHARED, make_settings
@@ -367,7 +367,7 @@ def test_a_reader_sees_the_catalogue_of_the_documents_it_may_see():
     """Hidden documents are left out before merging: a value they repeat is still there."""
     from assistant.catalogue import Cited, DocumentFacts, Extraction, Source
     from assistant.catalogue.merging import catalogue_view
-    from assistant.retrieval import Filters
+    from assistant.core.filters import Filters
 
     def facts(file: str, day: str, visibility: str, period: str) -> DocumentFacts:
         source = Source(f"{file}:0", file, "", "", day, None, f"CLS du Pays de X {period}", {"visibility": visibility})

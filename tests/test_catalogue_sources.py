@@ -15,7 +15,7 @@ from assistant.catalogue.model import Catalogue, Cited, ContractRecord, Source
 from assistant.catalogue.questions import catalogue_question
 from assistant.catalogue.views import timeline_bars
 from assistant.evaluation import normalize
-from assistant.geography import REGIONS, find_region, is_regional_name, region_of, regions_in
+from assistant.core.geography import REGIONS, find_region, is_regional_name, region_of, regions_in
 from ingest.cleaning import strip_loader_markup
 from ingest.manifest import read_manifest
 from ingest.pipeline import Ingestor

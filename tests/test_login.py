@@ -17,7 +17,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from assistant.accounts import hash_password, load_accounts, oidc_role
-from assistant.config import ConfigError, get_settings
+from assistant.core.config import ConfigError, get_settings
 from tests.conftest import ROOT
 from tests.mixed_corpus import INTERNAL
 
@@ -66,6 +66,7 @@ def test_hashed_password_checks_and_plain_password_is_refused(tmp_path):
         hash_password("court")
 
 
+@pytest.mark.slow
 def test_hash_password_command_prints_a_hash_that_the_app_accepts(tmp_path):
     command = [sys.executable, "-m", "assistant.cli", "hash-password"]
     done = subprocess.run(command, input="Un-long-secret\nUn-long-secret\n", capture_output=True, text=True,
@@ -210,6 +211,7 @@ def upload(at: AppTest, files: list[tuple[str, bytes, str]], visibility: str) ->
     return at
 
 
+@pytest.mark.model
 def test_ars_upload_marked_internal_is_hidden_from_the_public(tmp_path, monkeypatch):
     at = open_app(monkeypatch, tmp_path / "data", CLS_AUTH="password", CLS_AUTH_FILE=account_file(tmp_path))
     sign_in(at, "claire", PASSWORDS["claire"])

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from assistant.config import ConfigError
+from assistant.core.config import ConfigError
 from assistant.service import load_assistant
 from ingest import ocr
 from ingest.pipeline import Ingestor

@@ -13,13 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import cli
-from assistant.embeddings import get_embeddings
-from assistant.engines.injection import QUARANTINE_KEY, quarantined
-from assistant.french import terms
-from assistant.retrieval import Filters, Retriever
-from assistant.sentences import split_sentences
+from assistant.core.embeddings import get_embeddings
+from assistant.core.filters import Filters
+from assistant.core.french import terms
+from assistant.core.safety import QUARANTINE_KEY, quarantined
+from assistant.core.sentences import split_sentences
+from assistant.core.store import StoreError, chroma_client, open_collection
+from assistant.retrieval import Retriever
 from assistant.stats import document_table
-from assistant.store import StoreError, chroma_client, open_collection
 from ingest import ocr
 from ingest.documents import IngestError
 from ingest.pipeline import Ingestor
@@ -294,6 +295,7 @@ def test_quarantined_chunks_weigh_on_no_term_weight(quarantine):
         assert (view.count, view.document_frequency) == (clean.count, clean.document_frequency)
 
 
+@pytest.mark.model
 def test_the_command_line_reports_quarantined_files(tmp_path, monkeypatch):
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -11,10 +11,10 @@ import re
 import pytest
 
 from assistant import page_images
-from assistant.embeddings import get_embeddings
+from assistant.core.embeddings import get_embeddings
+from assistant.core.store import chroma_client, open_collection
 from assistant.passages import Citation, Passage
 from assistant.service import load_assistant
-from assistant.store import chroma_client, open_collection
 from ingest.pipeline import Ingestor
 from tests.conftest import make_settings
 from tests.contract_pdf import FACTS, write_contract

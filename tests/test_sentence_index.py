@@ -1,4 +1,4 @@
-"""Sentence vectors stored at ingestion beside the chunks (assistant/sentence_index.py)."""
+"""Sentence vectors stored at ingestion beside the chunks (assistant/core/sentence_index.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import shutil
 
 import numpy as np
 
-from assistant.sentence_index import SentenceIndex, sentences_to_embed
-from assistant.store import chroma_client
+from assistant.core.sentence_index import SentenceIndex, sentences_to_embed
+from assistant.core.store import chroma_client
 from ingest.pipeline import Ingestor
 from tests.conftest import ROOT, make_settings
 

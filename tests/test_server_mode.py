@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from assistant.embeddings import get_embeddings
+from assistant.core.embeddings import get_embeddings
+from assistant.core.store import StoreError
 from assistant.service import load_assistant
-from assistant.store import StoreError
 from ingest.pipeline import Ingestor
 from tests.chroma_server import ChromaServer, chroma_server, free_port  # noqa: F401 (fixture)
 from tests.conftest import CORPUS, MANIFEST, ROOT, SHARED, make_settings, stored_ids
@@ -33,6 +33,7 @@ def server_settings(server, data_dir, collection, **overrides):
     )
 
 
+@pytest.mark.model
 def test_cli_ingest_ask_eval_against_the_server(chroma_server, tmp_path):
     data = tmp_path / "data"
     first = cli(data, chroma_server.url, "ingest", str(CORPUS), "--manifest", str(MANIFEST), "--json")

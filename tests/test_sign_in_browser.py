@@ -24,11 +24,11 @@ import httpx
 import pytest
 
 from tests.fake_oidc import FakeOIDC
-from tests.test_login import PASSWORDS, account_file
 from tests.live_app import chromium, free_port, require_chromium, streamlit
+from tests.test_login import PASSWORDS, account_file
 
 require_chromium()
-from playwright.sync_api import Page, expect  # after the skip decision
+from playwright.sync_api import Page, expect  # noqa: E402 - after the skip decision
 
 CLAIRE = {"sub": "claire-morel", "email": "claire.morel@ars.sante.fr", "email_verified": True,
           "name": "Claire Morel", "roles": ["ars", "lecture"]}

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assistant.dates import french_date
+from assistant.core.dates import french_date
 from assistant.passages import Citation
 
 TITLE = "Note de synthèse — Contrats locaux de santé de Normandie"

@@ -17,7 +17,7 @@ from assistant.catalogue.model import Catalogue, Cited, ContractRecord, Document
 from assistant.catalogue.precedents import find_precedents
 from assistant.catalogue.storage import CatalogueSource, build_catalogue, refresh_catalogue
 from assistant.catalogue.views import TimelineEvent, aggregates, timeline
-from assistant.config import Settings
+from assistant.core.config import Settings
 
 __all__ = [
     "Catalogue", "CatalogueSource", "Cited", "ContractRecord", "DocumentFacts", "Extraction", "Source",
@@ -31,7 +31,7 @@ def load_catalogue(settings: Settings, today: date | None = None, role: str = "p
     """The store's catalogue (rebuilt first if the store changed), statuses as of `today`, with
     only what `role` may see (assistant/access.py: public documents by default)."""
     from assistant.access import restrict
-    from assistant.store import StoreError, chroma_client
+    from assistant.core.store import StoreError, chroma_client
 
     allowed = restrict(None, role)
     client = chroma_client(settings)

@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.catalogue.model import Cited, ContractRecord, Source, StatedCount
+from assistant.catalogue.names import same_territory, territory_key
 from assistant.catalogue.precedents import find_precedents
 from assistant.catalogue.questions import CatalogueQuestion
-from assistant.catalogue.names import same_territory, territory_key
-from assistant.dates import french_date
-from assistant.geography import region_of
+from assistant.core.dates import french_date
+from assistant.core.filters import Filters
+from assistant.core.geography import region_of
 from assistant.passages import Answer, Citation
-from assistant.retrieval import Filters
 
 ENGINE = "catalogue"
 STATUS_WORDS = {"active": "actifs", "ended": "terminés", "in_preparation": "en préparation"}

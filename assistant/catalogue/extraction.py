@@ -34,11 +34,11 @@ from assistant.catalogue.names import (
     strip_article,
     territory_key,
 )
-from assistant.engines.injection import addresses_a_model, quarantined
-from assistant.french import NUMBER_WORDS, fold
-from assistant.geography import is_regional_name, region_of
+from assistant.core.safety import addresses_a_model, quarantined
+from assistant.core.french import NUMBER_WORDS, fold
+from assistant.core.geography import is_regional_name, region_of
 from assistant.passages import Passage, quote_page
-from assistant.sentences import Sentence, split_sentences
+from assistant.core.sentences import Sentence, split_sentences
 
 @dataclass
 class StoredChunk:

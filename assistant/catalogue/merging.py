@@ -14,7 +14,7 @@ from assistant.catalogue.model import SINGLE_FIELDS as SINGLE
 from assistant.catalogue.model import Catalogue, Cited, ContractRecord, DocumentFacts, Extraction
 from assistant.catalogue.names import party_key, same_territory
 from assistant.catalogue.status import with_status
-from assistant.french import fold
+from assistant.core.french import fold
 
 ADDED_UP = ("signatories", "partners", "actions", "coordination", "funding")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from assistant.dates import french_date
+from assistant.core.dates import french_date
 
 FILTER_KEYS = ("territory", "doc_type", "publisher", "date_num", "visibility")
 """Chunk metadata kept with each source, so retrieval filters apply to catalogue answers too."""
@@ -87,7 +87,7 @@ class ContractRecord:
     status_basis: str = ""
     """The field the status was derived from (period, duration, preparation)."""
     region: str = ""
-    """The region (assistant/geography.py) its documents place it in: a scope, not a cited value."""
+    """The region (assistant/core/geography.py) its documents place it in: a scope, not a cited value."""
 
     @property
     def name(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.catalogue.patterns import ARTICLE, COLLECTIVITY, INSTITUTION, PRONOUN
-from assistant.french import STOPWORDS, words
+from assistant.core.french import STOPWORDS, words
 
 KIND_WORDS = {
     "communaute", "communes", "commune", "cc", "ca", "cu", "urbaine", "agglomeration", "agglo",

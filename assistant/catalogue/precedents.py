@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.catalogue.model import Cited, ContractRecord
-from assistant.french import expanded_terms, terms
+from assistant.core.french import expanded_terms, terms
 
 MIN_SHARE = 0.5
 """Share of the query's (idf-weighted) terms an action must contain."""

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.french import fold
-from assistant.geography import regions_in
-from assistant.glossary import GLOSSARY
+from assistant.core.french import fold
+from assistant.core.geography import regions_in
+from assistant.core.glossary import GLOSSARY
 
 _CLS = r"(?:cls|contrats?(?: locaux de sante)?)"
 PRECEDENT = re.compile(
@@ -73,7 +73,7 @@ class CatalogueQuestion:
     signed: bool = False
     """The question is about signed contracts (« ont signé », « signés »)."""
     region: str = ""
-    """A region the question is restricted to (assistant/geography.py name)."""
+    """A region the question is restricted to (assistant/core/geography.py name)."""
     place: str = ""
     """A territory the question is restricted to, as written (« Toulon »)."""
     scope_label: str = ""

@@ -6,7 +6,7 @@ documents state. Records are merged from them when read (merging is cheap), afte
 the documents the reader may not see.
 
 When is it rebuilt? At the end of every ingestion run that added, updated or removed a document
-(`Ingestor.run` calls `refresh_catalogue(..., force=True)`), and lazily whenever it is read and the
+(`on_documents_changed`, subscribed to ingestion's announcement in pyproject.toml), and lazily whenever it is read and the
 set of stored chunk ids (hence of documents: ids are content hashes) or the extractor's version
 differs from the one it was built from, e.g. a store filled by an older version or a deleted file.
 It is derived data: an unreadable file is simply rebuilt.
@@ -27,13 +27,13 @@ from chromadb.api.models.Collection import Collection
 from assistant.catalogue.extraction import StoredChunk, extract
 from assistant.catalogue.merging import catalogue_view
 from assistant.catalogue.model import Catalogue, ContractRecord, DocumentFacts, Extraction, stated_count
-from assistant.config import Settings
+from assistant.core.config import Settings
+from assistant.core.store import store_key, stored_pages
 from assistant.passages import Passage
-from assistant.store import store_key
+from ingest.events import DocumentsChanged
 
 EXTRACTOR_VERSION = "3"
 """Bump when extraction or merging changes: every catalogue is then rebuilt on first read."""
-PAGE_SIZE = 5000
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS catalogue_state (store TEXT PRIMARY KEY, signature TEXT NOT NULL,"
     " built_at TEXT NOT NULL)",
@@ -111,11 +111,16 @@ def refresh_catalogue(settings: Settings, collection: Collection, force: bool = 
         table.close()
 
 
+def on_documents_changed(event: DocumentsChanged) -> None:
+    """Ingestion ended: extract again when it changed a document (or the store is not the one extracted)."""
+    refresh_catalogue(event.settings, event.collection, force=event.changed)
+
+
 def store_signature(collection: Collection) -> str:
     digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
     ids: list[str] = []
-    for offset in range(0, collection.count(), PAGE_SIZE):
-        ids += collection.get(include=[], limit=PAGE_SIZE, offset=offset)["ids"]
+    for page in stored_pages(collection, []):
+        ids += page["ids"]
     for chunk_id in sorted(ids):
         digest.update(chunk_id.encode() + b"\n")
     return digest.hexdigest()[:24]
@@ -180,8 +185,7 @@ class CatalogueSource:
 
 def _stored_chunks(collection: Collection) -> list[StoredChunk]:
     chunks = []
-    for offset in range(0, collection.count(), PAGE_SIZE):
-        page = collection.get(include=["documents", "metadatas"], limit=PAGE_SIZE, offset=offset)
+    for page in stored_pages(collection, ["documents", "metadatas"]):
         chunks += [StoredChunk(i, t, m) for i, t, m in zip(page["ids"], page["documents"], page["metadatas"])]
     return chunks
 

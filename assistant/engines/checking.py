@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.french import fold, terms
+from assistant.core.french import fold, terms
+from assistant.core.sentences import split_sentences
 from assistant.passages import Citation, Draft, Passage
-from assistant.sentences import split_sentences
 
 # `[1]`, `[1, 2]`, `[1-3]`, and the `[passage 1]` / `[source 1]` small models sometimes write.
 _BRACKET = r"\[\s*(?:(?:passage|source|doc)\s*n?°?\s*)?{}\s*\]"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer_kinds import value_span
-from assistant.dates import french_date
+from assistant.core.dates import french_date
 from assistant.engines.units import (
     DOCUMENTS_LISTED,
     VALUE_PART_UNITS,

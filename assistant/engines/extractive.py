@@ -4,7 +4,7 @@ A question is understood first (assistant/understanding.py): its parts, the kind
 asks for, the names it is about. For each part, every sentence of the retrieved passages is
 scored by its shared words (square-rooted rarity weights, word families, the heading and title it
 sits under counting half), by its meaning (the sentence vectors stored at ingestion,
-assistant/sentence_index.py, against the part's query vector) and by whether it states the kind of
+assistant/core/sentence_index.py, against the part's query vector) and by whether it states the kind of
 value asked; engines/units.py decides when a part is answered and which sentences to keep,
 engines/composing.py writes the answer. A question about several territories that no single
 document covers is answered territory by territory. A passage that gives orders to an AI model
@@ -22,7 +22,7 @@ import numpy as np
 
 from assistant.answer_kinds import states
 from assistant.engines.composing import compose, part_label
-from assistant.engines.injection import trusted
+from assistant.core.safety import trusted
 from assistant.engines.units import (
     DOCUMENTS_LISTED,
     PART_UNITS,
@@ -34,11 +34,11 @@ from assistant.engines.units import (
     quotable,
     select,
 )
-from assistant.french import STOPWORDS, WORD, expanded_terms, fold
+from assistant.core.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.naming import DocumentText, document_text, mentions
 from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
-from assistant.sentences import Sentence, split_sentences
+from assistant.core.sentences import Sentence, split_sentences
 from assistant.understanding import Name, Part, Understanding, understand
 
 MAX_LIST_ITEMS = 12

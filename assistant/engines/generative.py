@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from assistant.core.safety import trusted
 from assistant.engines.base import AnswerEngine
 from assistant.engines.checking import check_draft
-from assistant.engines.injection import trusted
 from assistant.passages import Draft, Passage
 from assistant.prompts import system_prompt, user_prompt
 

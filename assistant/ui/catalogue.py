@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.catalogue import catalogue_records
 from assistant.catalogue.model import Cited, ContractRecord
 from assistant.catalogue.views import timeline_bars
-from assistant.glossary import glossary_entries
+from assistant.core.glossary import glossary_entries
 from assistant.ui import login, resources
 from assistant.ui.markdown import escape
 

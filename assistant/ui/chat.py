@@ -6,10 +6,10 @@ import time
 
 import streamlit as st
 
-from assistant.answering import QuestionError
+from assistant.core.errors import AssistantError
+from assistant.core.filters import Filters
 from assistant.passages import Answer
-from assistant.retrieval import Filters
-from assistant.ui import export, labels, login, resources, session, sidebar, sources
+from assistant.ui import errors, export, labels, login, resources, session, sidebar, sources
 from assistant.ui.audiences import AUDIENCES
 from assistant.ui.markdown import answer_markdown, escape
 
@@ -31,7 +31,7 @@ def render() -> None:
         "Les contrats locaux de santé de Normandie, d'après les documents indexés (contrats, guides, "
         "communiqués) : chaque phrase de réponse est citée, et l'assistant dit quand il ne trouve pas."
     )
-    described = labels.describe_filters(filters)
+    described = filters.describe() if filters else ""
     if described:
         st.caption(f":material/filter_alt: Recherche limitée aux documents — {escape(described)}")
 
@@ -40,7 +40,7 @@ def render() -> None:
 
     question = st.chat_input(
         "Posez votre question sur les contrats locaux de santé…",
-        max_chars=2000,
+        max_chars=resources.settings().max_question_chars,
         disabled=not rows,
         key="question",
     )
@@ -90,8 +90,8 @@ def ask(question: str, filters: Filters, audience: str) -> None:
                 stream = resources.assistant().stream(
                     question, filters, session.history(), audience, role=login.role()
                 )
-        except QuestionError as error:
-            st.warning(str(error), icon=":material/edit_note:")
+        except AssistantError as error:
+            errors.show(error)
             return
         turn_id = session.new_id()
         first_piece, text, drawn = None, "", 0.0
@@ -131,7 +131,7 @@ def after_answer(turn: session.Turn) -> None:
         st.caption("Exporter la note :", width="content")
         export_buttons([turn], f"export-{turn.id}", labels.engine_label(settings))
         context = [f"réponse en {_seconds(turn.total_s)}", AUDIENCES[turn.audience].label]
-        described = labels.describe_filters(turn.filters)
+        described = turn.filters.describe() if turn.filters else ""
         if described:
             context.append(described)
         st.caption(escape(" · ".join(context)))

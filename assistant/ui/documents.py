@@ -8,11 +8,10 @@ import streamlit as st
 
 from assistant.access import PUBLIC
 from assistant.accounts import STAFF
-from assistant.config import ConfigError
-from assistant.store import StoreError
-from assistant.ui import labels, login, resources, session, upload
+from assistant.core.doc_types import doc_type_label
+from assistant.core.errors import AssistantError
+from assistant.ui import errors, labels, login, resources, session, upload
 from assistant.ui.markdown import escape
-from ingest.documents import IngestError
 from ingest.report import quarantine_note
 
 VISIBILITIES = {PUBLIC: "Public", "internal": "Interne (agents ARS)"}
@@ -47,7 +46,7 @@ def overview(rows: list[dict]) -> None:
             "Titre": row["title"] or row["file"],
             "Éditeur": row["publisher"],
             "Date": _date(row["date"]),  # rows come sorted newest first
-            "Type": labels.doc_type_label(row["doc_type"]),
+            "Type": doc_type_label(row["doc_type"]),
             "Territoire": row["territory"],
             "Extraits": row["chunks"],
             "Fichier": row["file"],
@@ -100,8 +99,8 @@ def upload_form() -> None:
         report = upload.ingest_uploads(
             settings, [(file.name, file.getvalue()) for file in files], upload.BarProgress(bar), visibility
         )
-    except (IngestError, StoreError, ConfigError) as error:
-        st.error(f"L'indexation a échoué : {escape(str(error))}", icon=":material/error:")
+    except AssistantError as error:
+        errors.show(error, "L'indexation a échoué")
         return
     resources.store_changed()
     st.session_state[session.UPLOAD_REPORT] = report.to_dict() | {

@@ -13,7 +13,6 @@ import re
 from assistant.briefing.note import DISCLAIMER, NOT_FOUND, Note, NoteTurn, source_line
 from assistant.briefing.pdf import to_pdf
 from assistant.briefing.word import to_docx
-from assistant.ui import labels
 from assistant.ui.audiences import AUDIENCES
 from assistant.ui.session import Turn
 
@@ -42,7 +41,7 @@ def _note_turn(turn: Turn) -> NoteTurn:
     understood = answer.question if answer.question != " ".join(turn.question.split()) else ""
     return NoteTurn(question=turn.question, answer=answer.answer, citations=answer.citations,
                     asked_at=turn.asked_at, understood=understood,
-                    filters=labels.describe_filters(turn.filters))
+                    filters=turn.filters.describe() if turn.filters else "")
 
 
 def document(turns: list[Turn], engine: str, extension: str) -> bytes:

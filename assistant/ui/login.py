@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.access import PUBLIC
-from assistant.accounts import AUTH_MODES, STAFF, load_accounts, oidc_role, role_from
-from assistant.config import ConfigError, Settings
+from assistant.accounts import STAFF, load_accounts, oidc_role, role_from
+from assistant.core.config import ConfigError, Settings
 from assistant.ui import resources, session
 from assistant.ui.markdown import escape
 
@@ -31,10 +31,8 @@ def panel() -> str:
         role = PUBLIC
     elif settings.auth == "password":
         role = _password(settings)
-    elif settings.auth == "oidc":
+    else:  # "oidc": the settings accept no other mode
         role = _oidc(settings)
-    else:
-        raise ConfigError(f"CLS_AUTH={settings.auth!r} : choisissez {', '.join(AUTH_MODES)}.")
     if st.session_state.get(ROLE, role) != role:
         session.forget_everything()
     st.session_state[ROLE] = role
@@ -92,7 +90,7 @@ def _oidc(settings: Settings) -> str:
     if not configured:
         raise ConfigError("CLS_AUTH=oidc : section [auth] absente de .streamlit/secrets.toml.")
     user = st.user
-    role = oidc_role(user.to_dict(), settings.ars_emails.split(",")) if user.is_logged_in else PUBLIC
+    role = oidc_role(user.to_dict(), settings.ars_emails) if user.is_logged_in else PUBLIC
     with st.sidebar:
         if user.is_logged_in:
             _signed_in(user.get("name") or user.get("email"), role)

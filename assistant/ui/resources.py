@@ -12,10 +12,10 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.answering import Assistant
-from assistant.config import Settings, get_settings
+from assistant.core.config import Settings, get_settings
+from assistant.core.store import store_key
 from assistant.service import load_assistant
 from assistant.stats import document_table
-from assistant.store import store_key
 from ingest.records import Records
 
 

@@ -12,8 +12,8 @@ from datetime import datetime
 
 import streamlit as st
 
+from assistant.core.filters import Filters
 from assistant.passages import Answer
-from assistant.retrieval import Filters
 
 TURNS = "turns"
 PENDING = "pending_question"

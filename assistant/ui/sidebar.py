@@ -10,8 +10,9 @@ from datetime import date
 
 import streamlit as st
 
-from assistant.dates import first_day
-from assistant.retrieval import Filters
+from assistant.core.dates import first_day
+from assistant.core.doc_types import doc_type_label
+from assistant.core.filters import Filters
 from assistant.ui import labels, login, resources, session
 from assistant.ui.audiences import AUDIENCES, DEFAULT_AUDIENCE
 
@@ -57,8 +58,8 @@ def filters(rows: list[dict]) -> Filters:
     side.subheader("Filtres", divider="gray")
     territories = sorted({row["territory"] for row in rows if row["territory"]})
     territory = _select(side, "Territoire", TERRITORY, territories, "Tous les territoires", str)
-    types = sorted({row["doc_type"] for row in rows if row["doc_type"]}, key=labels.doc_type_label)
-    doc_type = _select(side, "Type de document", DOC_TYPE, types, "Tous les types", labels.doc_type_label)
+    types = sorted({row["doc_type"] for row in rows if row["doc_type"]}, key=doc_type_label)
+    doc_type = _select(side, "Type de document", DOC_TYPE, types, "Tous les types", doc_type_label)
     date_from = date_to = None
     dates = sorted({first_day(row["date"]) for row in rows if row["date"]})
     if len(dates) >= 2:

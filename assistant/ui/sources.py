@@ -13,9 +13,11 @@ import mimetypes
 
 import streamlit as st
 
+from assistant.core.doc_types import doc_type_label
 from assistant.passages import Answer, Citation, Passage
 from assistant.ui import labels, page_view, resources
 from assistant.ui.markdown import anchor, escape, find_quote, highlighted_markdown
+
 
 def tooltip(citation: Citation) -> str:
     """Shown when hovering a `[n]` badge."""
@@ -73,7 +75,7 @@ def card(citation: Citation, passage: Passage | None, turn_id: str) -> None:
             citation.publisher or "éditeur inconnu",
             labels.date_label(citation.date),
             f"page {citation.page}" if citation.page else None,
-            labels.doc_type_label(meta.get("doc_type", "")) if meta.get("doc_type") else None,
+            doc_type_label(meta.get("doc_type", "")) if meta.get("doc_type") else None,
             meta.get("territory") if meta.get("territory") != citation.publisher else None,
         ]
         with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):

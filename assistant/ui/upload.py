@@ -16,8 +16,8 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.access import PUBLIC
-from assistant.config import Settings
-from assistant.embeddings import get_embeddings
+from assistant.core.config import Settings
+from assistant.core.embeddings import get_embeddings
 from assistant.ui.markdown import escape
 from ingest.discovery import MANIFEST_NAME
 from ingest.documents import IngestError

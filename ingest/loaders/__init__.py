@@ -2,12 +2,14 @@
 
 Each loader module has `load(path, data) -> LoadedDocument` and is imported only when a file of
 its format comes, so a format's library loads only when used. Whatever goes wrong inside a
-loader reaches the caller as an IngestError with a short French reason, never as a crash.
+loader reaches the caller as an IngestError with a short French reason, never as a crash; an
+unexpected failure (a library's bug, a file shape nobody foresaw) is also logged with its trace.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 from ingest.documents import IngestError, LoadedDocument
@@ -22,6 +24,7 @@ LOADERS = {
     ".docx": "docx",
 }
 SUPPORTED_SUFFIXES = frozenset(LOADERS)
+log = logging.getLogger(__name__)
 
 
 def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
@@ -41,4 +44,5 @@ def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
     except MemoryError as error:
         raise IngestError("fichier trop volumineux pour être lu") from error
     except Exception as error:
+        log.warning("%s : lecture impossible (%s: %s)", path.name, type(error).__name__, error, exc_info=True)
         raise IngestError(f"fichier illisible ({type(error).__name__})") from error

@@ -22,7 +22,7 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.errors import ChromaError
 
-from assistant.sentences import split_sentences
+from assistant.core.sentences import split_sentences
 
 SUFFIX = "_sentences"
 LOOKUP_BATCH = 500
@@ -48,7 +48,7 @@ class SentenceIndex:
     def open(
         cls, client: ClientAPI, chunk_collection: str, model_id: str, reopen: Callable[[], ClientAPI] | None = None
     ) -> SentenceIndex:
-        """`reopen` gives a fresh client (assistant/store.py, fresh_client)."""
+        """`reopen` gives a fresh client (assistant/core/store.py, fresh_client)."""
         fresh = (lambda: _companion(reopen(), chunk_collection)) if reopen else None
         return cls(_companion(client, chunk_collection), model_id, fresh)
 

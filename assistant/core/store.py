@@ -14,6 +14,7 @@ a replaced document even when the number of chunks stays the same.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import chromadb
@@ -24,14 +25,15 @@ from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.config import System
 
-from assistant.config import Settings
-from assistant.embeddings import TokenizingEmbeddings
+from assistant.core.config import Settings
+from assistant.core.embeddings import TokenizingEmbeddings
+from assistant.core.errors import AssistantError
 
 MODEL_KEY = "embedding_model"
 REVISION_KEY = "revision"
 
 
-class StoreError(Exception):
+class StoreError(AssistantError):
     """The store cannot be used as asked; the message is a French sentence saying what to do."""
 
 
@@ -122,3 +124,22 @@ def store_revision(client: ClientAPI, settings: Settings) -> str | None:
 def drop_collection(client: ClientAPI, settings: Settings) -> None:
     if settings.collection in {c.name for c in client.list_collections()}:
         client.delete_collection(settings.collection)
+
+
+PAGE_SIZE = 5000
+"""Records read from Chroma per request: whole stores are read in pages of this size."""
+
+
+def stored_pages(
+    collection: Collection, include: list[str], where: dict | None = None, ids: list[str] | None = None
+) -> Iterator[dict]:
+    """The store's records (or those of `ids`) in pages, each a `collection.get` result."""
+    if ids is not None:
+        for start in range(0, len(ids), PAGE_SIZE):
+            yield collection.get(ids=ids[start : start + PAGE_SIZE], include=include)
+        return
+    for offset in range(0, collection.count(), PAGE_SIZE):
+        page = collection.get(include=include, where=where, limit=PAGE_SIZE, offset=offset)
+        if not page["ids"]:
+            return  # filtered pages run out before the unfiltered count does
+        yield page

@@ -4,7 +4,7 @@ A document of the knowledge base tells people about CLS; it has no reason to giv
 assistant, to play a chat transcript or to open and close prompt fences. A passage that does holds
 a prompt injection, whatever else it says, so the whole passage is set aside by every answer engine:
 the extractive engine neither quotes it nor counts it as support, a generative engine never shows
-it to its model (the fences of assistant/prompts.py stay the second line of defence).
+it to its model (the fences of prompts/__init__.py stay the second line of defence).
 
 Ingestion runs the same detector on every chunk and marks those it catches (`QUARANTINE_KEY`):
 they stay stored but retrieval never returns them nor counts them in any statistic, so they take
@@ -20,9 +20,9 @@ and test corpora.
 from __future__ import annotations
 
 import re
+from typing import Protocol, TypeVar
 
-from assistant.french import fold
-from assistant.passages import Passage
+from assistant.core.french import fold
 
 QUARANTINE_KEY = "addresses_model"
 """Chunk metadata, True on a chunk that addresses a model; absent on every other chunk."""
@@ -91,7 +91,14 @@ def addresses_a_model(text: str) -> bool:
     return "system" in roles or len(roles) >= 2
 
 
-def trusted(passages: list[Passage]) -> list[Passage]:
+class _Text(Protocol):
+    text: str
+
+
+T = TypeVar("T", bound=_Text)
+
+
+def trusted(passages: list[T]) -> list[T]:
     """The passages that do not address a model, in their order."""
     return [p for p in passages if not addresses_a_model(p.text)]
 

@@ -26,11 +26,37 @@ STOPWORDS |= QUESTION_WORDS
 _stemmer = Stemmer.Stemmer("french")
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+APOSTROPHES_AND_DASHES = re.compile(r"['’‘`´ʼ\-‐‑‒–—―_]")
+
+
+def strip_accents(text: str) -> str:
+    """« Œuvre économique » → « Oeuvre economique »: ligatures spelled out, accents dropped."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free text with typographic apostrophes made plain."""
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return strip_accents(text.replace("’", "'")).casefold()
+
+
+def fold_spaced(text: str) -> str:
+    """`fold`, then apostrophes and dashes as spaces and runs of spaces as one (line breaks kept):
+    « Pont-l’Évêque » and « pont l eveque » are the same."""
+    text = APOSTROPHES_AND_DASHES.sub(" ", fold(text))
+    text = re.sub(r"[^\S\n]+", " ", text)
+    return re.sub(r" ?\n ?", "\n", text).strip()
+
+
+def fold_in_place(text: str) -> str:
+    """Like `fold_spaced` but of the same length as `text`, so that a match's offsets are the
+    original's: one character for one (« œ » → « o »), apostrophes and dashes as spaces."""
+    out = []
+    for char in text:
+        base = _COMBINING.sub("", unicodedata.normalize("NFKD", char))[:1] or char
+        out.append(" " if APOSTROPHES_AND_DASHES.fullmatch(base) else base.casefold()[:1] or base)
+    return "".join(out)
 
 
 def words(text: str) -> list[str]:
@@ -71,7 +97,7 @@ def terms(text: str) -> list[str]:
 
 
 def _glossary_terms() -> list[tuple[str, list[str]]]:
-    from assistant.glossary import GLOSSARY
+    from assistant.core.glossary import GLOSSARY
 
     return [(stem(acronym.casefold()), terms(expansion)) for acronym, expansion in GLOSSARY.items()]
 

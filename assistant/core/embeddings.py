@@ -13,7 +13,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import ConfigError
+from assistant.core.config import ConfigError
 
 
 class TokenizingEmbeddings(Embeddings):

@@ -1,0 +1,41 @@
+"""The layers point one way: `assistant.core` stands alone, `ingest` stands on the core only.
+
+The graph of imports is built by grimp (the engine of import-linter) from the source, so a new
+module is checked the day it is written.
+"""
+
+from __future__ import annotations
+
+import grimp
+import pytest
+
+CORE = "assistant.core"
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("assistant", "ingest")
+
+
+def _imports_outside(graph: grimp.ImportGraph, package: str, allowed: tuple[str, ...]) -> set[str]:
+    """'a -> b' for every import of a module of `package` that is not under one of `allowed`."""
+    found = set()
+    for module in graph.find_descendants(package) | {package}:
+        for imported in graph.find_modules_directly_imported_by(module):
+            if not any(imported == root or imported.startswith(root + ".") for root in allowed):
+                found.add(f"{module} -> {imported}")
+    return found
+
+
+def test_ingestion_imports_only_the_core(graph):
+    assert _imports_outside(graph, "ingest", ("ingest", CORE)) == set()
+
+
+def test_the_core_imports_nothing_above_it(graph):
+    assert _imports_outside(graph, CORE, (CORE,)) == set()
+
+
+def test_the_check_sees_an_import_across_layers(graph):
+    """The check itself can fail: the answering side does import the core and ingestion."""
+    crossing = _imports_outside(graph, "assistant.cli", (CORE,))
+    assert "assistant.cli -> ingest.pipeline" in crossing

@@ -11,15 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.core.french import fold_spaced
+from assistant.core.french import APOSTROPHES_AND_DASHES, strip_accents
 from assistant.passages import Answer
 
 SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
 def normalize(text: str) -> str:
-    """The metrics' comparison form: folded, apostrophes and dashes as spaces, `25 000` → `25000`."""
-    return " ".join(SPACE_BETWEEN_DIGITS.sub("", fold_spaced(text)).split())
+    """The metrics' comparison form (../shared/eval/README.md): NFKD without accents (« œ » stays),
+    casefolded, apostrophes and dashes as spaces, `25 000` → `25000`, spaces collapsed."""
+    text = APOSTROPHES_AND_DASHES.sub(" ", strip_accents(text, ligatures=False).casefold())
+    return " ".join(SPACE_BETWEEN_DIGITS.sub("", text).split())
 
 
 @dataclass

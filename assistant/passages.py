@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 
 
@@ -60,6 +61,22 @@ class Citation:
             page=quote_page(passage, quote),
             quote=quote,
         )
+
+
+class CitationNumbers:
+    """Citations numbered in order of first use: what is cited again under the same key (a
+    chunk and its quote) keeps its number. Every engine and the catalogue number this way."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._numbers: dict[Hashable, int] = {}
+
+    def number(self, key: Hashable, citation: Callable[[int], Citation]) -> int:
+        """The number of `key`, the citation made by `citation(n)` the first time it is seen."""
+        if key not in self._numbers:
+            self._numbers[key] = len(self.citations) + 1
+            self.citations.append(citation(self._numbers[key]))
+        return self._numbers[key]
 
 
 @dataclass

@@ -51,7 +51,7 @@ from assistant.core.embeddings import get_embeddings
 from assistant.core.filters import Filters
 from assistant.core.store import chroma_client, mark_changed, open_collection, store_key, store_revision
 from assistant.lexical_index import save_after_ingest
-from assistant.passages import Passage
+from assistant.naive import NAIVE_TOP_K, DenseTopK
 from assistant.service import load_assistant
 from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
 from bench.synthetic import synthetic_chunk_texts
@@ -63,7 +63,6 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "query.json"
 DEFAULT_SIZES = "1000,10000,100000"
 INSERT_BATCH = 5000
 MIN_TIMINGS = 40
-NAIVE_K = 4
 CHUNKS_PER_DOC = 40
 CLUSTERS = 256
 SLOW_INSERT_SECONDS = 600
@@ -91,38 +90,6 @@ QUESTIONS = [
     "Comment la médiation en santé est-elle déployée dans les quartiers prioritaires ?",
     "Quelles actions améliorent l'accès aux soins bucco-dentaires ?",
 ]
-
-
-class NaiveRetriever:
-    """The naive pipeline's query path: dense Chroma similarity, top 4, no BM25, idf always 1."""
-
-    def __init__(self, collection, embeddings, k: int = NAIVE_K) -> None:
-        self.collection = collection
-        self.embeddings = embeddings
-        self.k = k
-
-    def search(self, query: str, filters: Filters | None = None, k: int | None = None) -> list[Passage]:
-        where = filters.where() if filters else None
-        found = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
-            n_results=self.k,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            Passage(chunk, text, meta, score=1.0 - distance, dense=1.0 - distance)
-            for chunk, text, meta, distance in zip(
-                found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0]
-            )
-        ]
-
-    def idf(self, term: str) -> float:
-        return 1.0
-
-    def document_text(self, file: str) -> str:
-        got = self.collection.get(where={"file": file}, include=["documents", "metadatas"])
-        chunks = sorted((m.get("chunk_index", 0), t) for t, m in zip(got["documents"], got["metadatas"]))
-        return "\n\n".join(text for _, text in chunks)
 
 
 def synthetic_vectors(n: int, dim: int, seed: int) -> np.ndarray:
@@ -306,7 +273,7 @@ def measure_case(started: float, questions: list[str]) -> dict:
     breakdown = {"start_and_imports_s": round(opening - started, 3), "open_store_and_index_s": round(asking - opening, 3),
                  "first_question_s": round(time.time() - asking, 3)}
     embeddings = get_embeddings(settings.embeddings)
-    naive = Assistant(NaiveRetriever(ours.retriever.collection, embeddings))
+    naive = Assistant(DenseTopK(ours.retriever.collection, embeddings, NAIVE_TOP_K))
     for question in questions[:3]:  # warm-up, not timed
         naive.ask(question)
         ours.ask(question, FILTERS[0])
@@ -379,7 +346,7 @@ def run(sizes: list[int], modes: list[str], questions_per_size: int, seed: int =
             "dim": dim,
             "vectors": f"synthetic: unit float32 around {CLUSTERS} random centres (texts not embedded)",
             "engine": "extractive",
-            "naive": f"dense Chroma top-{NAIVE_K}, no BM25, idf = 1",
+            "naive": f"dense Chroma top-{NAIVE_TOP_K}, no BM25, idf = 1",
             "filters": [{k: v for k, v in vars(f).items() if v} for f in FILTERS],
         },
         "model_load_seconds": round(model_load_seconds, 3),
@@ -423,8 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     if not modes or set(modes) - set(MODES):
         parser.error(f"--modes : parmi {', '.join(MODES)}")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not sizes or min(sizes) < NAIVE_K:
-        parser.error(f"--sizes : des entiers >= {NAIVE_K}, séparés par des virgules")
+    if not sizes or min(sizes) < NAIVE_TOP_K:
+        parser.error(f"--sizes : des entiers >= {NAIVE_TOP_K}, séparés par des virgules")
 
     result = run(sizes, modes, args.questions_per_size, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)

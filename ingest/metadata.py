@@ -646,8 +646,8 @@ def _declared_fields(values: dict) -> dict[str, str]:
 
 @lru_cache(maxsize=8)  # the same document text is folded by several rules
 def fold(text: str) -> str:
-    """`fold_spaced`, slashes as spaces too: « 12/03/2024 » is read as « 12 03 2024 »."""
-    return fold_spaced(text.replace("/", " "))
+    """`fold_spaced`, slashes and underscores as spaces too: « 12/03/2024 » is read as « 12 03 2024 »."""
+    return fold_spaced(re.sub(r"[/_]", " ", text))
 
 
 def _slug(text: str) -> str:

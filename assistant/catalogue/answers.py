@@ -22,30 +22,26 @@ from assistant.catalogue.questions import CatalogueQuestion
 from assistant.core.dates import french_date
 from assistant.core.filters import Filters
 from assistant.core.geography import region_of
-from assistant.passages import Answer, Citation
+from assistant.passages import Answer, Citation, CitationNumbers
 
 ENGINE = "catalogue"
 STATUS_WORDS = {"active": "actifs", "ended": "terminés", "in_preparation": "en préparation"}
 LIST_LIMIT = 30
 
 
-class _Citations:
-    """Numbers citations as they are used; the same quote of the same chunk keeps its number."""
+class _Citations(CitationNumbers):
+    """The record values an answer cites, numbered; the chunks they come from, in that order."""
 
     def __init__(self) -> None:
-        self.citations: list[Citation] = []
+        super().__init__()
         self.chunk_ids: list[str] = []
-        self._numbers: dict[tuple[str, str], int] = {}
 
     def mark(self, source: Source) -> str:
-        key = (source.chunk_id, source.quote)
-        if key not in self._numbers:
-            n = len(self.citations) + 1
-            self._numbers[key] = n
-            self.citations.append(Citation(n, source.file, source.title, source.publisher, source.date,
-                                           source.page, source.quote))
+        def citation(n: int) -> Citation:
             self.chunk_ids.append(source.chunk_id)
-        return f"[{self._numbers[key]}]"
+            return Citation(n, source.file, source.title, source.publisher, source.date, source.page, source.quote)
+
+        return f"[{self.number((source.chunk_id, source.quote), citation)}]"
 
 
 def catalogue_answer(

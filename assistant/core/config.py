@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         return [item.strip() for item in value.split(",") if item.strip()] if isinstance(value, str) else value
 
+    def model_copy(self, *, update: dict | None = None, deep: bool = False) -> Settings:
+        """A copy with `update` applied and validated (pydantic's own copy checks nothing): a bad
+        value is a `ConfigError` here too, and `openai_api_key` stays secret."""
+        return type(self)(**(self.model_dump() | (update or {})))
+
     @property
     def records_path(self) -> Path:
         return self.data_dir / "records.sqlite3"

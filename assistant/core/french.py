@@ -27,12 +27,14 @@ _stemmer = Stemmer.Stemmer("french")
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-APOSTROPHES_AND_DASHES = re.compile(r"['’‘`´ʼ\-‐‑‒–—―_]")
+APOSTROPHES_AND_DASHES = re.compile(r"['’‘`´ʼ\-‐‑‒–—―]")
 
 
-def strip_accents(text: str) -> str:
-    """« Œuvre économique » → « Oeuvre economique »: ligatures spelled out, accents dropped."""
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+def strip_accents(text: str, ligatures: bool = True) -> str:
+    """« Œuvre économique » → « Oeuvre economique »: accents dropped, ligatures spelled out
+    unless `ligatures` is False (Unicode's NFKD alone keeps « œ »)."""
+    if ligatures:
+        text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
@@ -55,7 +57,7 @@ def fold_in_place(text: str) -> str:
     out = []
     for char in text:
         base = _COMBINING.sub("", unicodedata.normalize("NFKD", char))[:1] or char
-        out.append(" " if APOSTROPHES_AND_DASHES.fullmatch(base) else base.casefold()[:1] or base)
+        out.append(" " if base == "_" or APOSTROPHES_AND_DASHES.fullmatch(base) else base.casefold()[:1] or base)
     return "".join(out)
 
 

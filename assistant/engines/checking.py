@@ -11,7 +11,7 @@ import re
 
 from assistant.core.french import fold, terms
 from assistant.core.sentences import split_sentences
-from assistant.passages import Citation, Draft, Passage
+from assistant.passages import Citation, CitationNumbers, Draft, Passage
 
 # `[1]`, `[1, 2]`, `[1-3]`, and the `[passage 1]` / `[source 1]` small models sometimes write.
 _BRACKET = r"\[\s*(?:(?:passage|source|doc)\s*n?°?\s*)?{}\s*\]"
@@ -33,26 +33,22 @@ INTRO_MAX_TERMS = 6
 """…and so is one introducing a list (ending with a colon) with at most this many."""
 
 
-class _Sources:
-    """Citations numbered in order of first appearance, one per (passage, quote)."""
+class _Sources(CitationNumbers):
+    """The passages a draft may cite, and the citations its valid markers made, renumbered."""
 
     def __init__(self, passages: list[Passage]) -> None:
+        super().__init__()
         self.passages = passages
-        self.numbers: dict[tuple[int, str], int] = {}
-        self.citations: list[Citation] = []
 
-    def number(self, n: int, claim: str) -> int | None:
+    def renumbered(self, n: int, claim: str) -> int | None:
         """The new number of passage n's best sentence for `claim`, or None if nothing supports it."""
         if not 1 <= n <= len(self.passages):
             return None
-        quote = best_sentence(claim, self.passages[n - 1])
+        passage = self.passages[n - 1]
+        quote = best_sentence(claim, passage)
         if quote is None:
             return None
-        key = (n, quote)
-        if key not in self.numbers:
-            self.numbers[key] = len(self.citations) + 1
-            self.citations.append(Citation.from_passage(self.numbers[key], self.passages[n - 1], quote))
-        return self.numbers[key]
+        return self.number((passage.id, quote), lambda new: Citation.from_passage(new, passage, quote))
 
 
 def check_draft(text: str, passages: list[Passage]) -> Draft | None:
@@ -120,7 +116,7 @@ def _check_sentence(sentence: str, sources: _Sources) -> str:
 
     def renumber(match: re.Match) -> str:
         nonlocal cited
-        numbers = [sources.number(n, claim) for n in _cited_numbers(match["numbers"])]
+        numbers = [sources.renumbered(n, claim) for n in _cited_numbers(match["numbers"])]
         unique = list(dict.fromkeys(n for n in numbers if n is not None))
         cited = cited or bool(unique)
         if not unique:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pypdf import PageObject
 
+from assistant.core.config import OcrMode
 from ingest.documents import IngestError
 
 LANGUAGE = "fra"
@@ -39,7 +40,7 @@ def tesseract() -> str | None:
     return binary if LANGUAGE in (listed.stdout + listed.stderr).split() else None
 
 
-def why_unavailable(mode: str) -> str | None:
+def why_unavailable(mode: OcrMode) -> str | None:
     """None when OCR can run; otherwise the French reason, saying how to enable it."""
     if mode == "off":
         return "l'OCR est désactivé (CLS_OCR=off ; mettez CLS_OCR=auto pour l'activer)"

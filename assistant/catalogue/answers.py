@@ -19,6 +19,7 @@ from assistant.catalogue.model import Cited, ContractRecord, Source, StatedCount
 from assistant.catalogue.names import same_territory, territory_key
 from assistant.catalogue.precedents import find_precedents
 from assistant.catalogue.questions import CatalogueQuestion
+from assistant.catalogue.storage import CatalogueSource
 from assistant.core.dates import french_date
 from assistant.core.filters import Filters
 from assistant.core.geography import region_of
@@ -47,12 +48,12 @@ class _Citations(CitationNumbers):
 def catalogue_answer(
     question: str,
     asked: CatalogueQuestion,
-    catalogue,
+    catalogue: CatalogueSource,
     filters: Filters | None = None,
     idf: Callable[[str], float] | None = None,
     audience: str = "",
 ) -> Answer | None:
-    """`catalogue` is a CatalogueSource (current records, stated counts, today, passages).
+    """`catalogue`: the current records, stated counts, today and the cited passages.
     `audience` as for the engines: « elu » is shorter, « ars » names the source document first."""
     current = catalogue.current(filters)
     records, counts = current.records, current.counts

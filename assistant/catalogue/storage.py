@@ -28,6 +28,7 @@ from assistant.catalogue.extraction import StoredChunk, extract
 from assistant.catalogue.merging import catalogue_view
 from assistant.catalogue.model import Catalogue, ContractRecord, DocumentFacts, Extraction, stated_count
 from assistant.core.config import Settings
+from assistant.core.filters import Filters
 from assistant.core.store import store_key, stored_pages
 from assistant.passages import Passage
 from ingest.events import DocumentsChanged
@@ -92,7 +93,7 @@ class CatalogueTable:
         self._db.close()
 
 
-def build_catalogue(collection: Collection, today: date | None = None, filters=None) -> Catalogue:
+def build_catalogue(collection: Collection, today: date | None = None, filters: Filters | None = None) -> Catalogue:
     """Extraction over every stored chunk, merged into records (nothing written)."""
     return catalogue_view(extract(_stored_chunks(collection)), today or date.today(), filters)
 
@@ -148,8 +149,8 @@ class CatalogueSource:
     def collection(self) -> Collection:
         return self._collection() if callable(self._collection) else self._collection
 
-    def current(self, filters=None) -> Catalogue:
-        """The records and stated counts of the documents `filters` (a retrieval Filters, e.g.
+    def current(self, filters: Filters | None = None) -> Catalogue:
+        """The records and stated counts of the documents `filters` (e.g. restricted to
         the reader's role) accept, statuses as of today."""
         collection = self.collection
         state = (collection.count(), self._stored_signature())
@@ -165,7 +166,7 @@ class CatalogueSource:
         finally:
             table.close()
 
-    def records(self, filters=None) -> list[ContractRecord]:
+    def records(self, filters: Filters | None = None) -> list[ContractRecord]:
         return self.current(filters).records
 
     def passages(self, chunk_ids: list[str]) -> list[Passage]:

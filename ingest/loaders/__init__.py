@@ -12,6 +12,7 @@ import importlib
 import logging
 from pathlib import Path
 
+from assistant.core.config import OcrMode
 from ingest.documents import IngestError, LoadedDocument
 
 LOADERS = {
@@ -27,7 +28,7 @@ SUPPORTED_SUFFIXES = frozenset(LOADERS)
 log = logging.getLogger(__name__)
 
 
-def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
+def load(path: Path, data: bytes, ocr_mode: OcrMode = "auto") -> LoadedDocument:
     """`ocr_mode` (CLS_OCR) only matters to PDF, the one format that can hold scanned pages."""
     suffix = path.suffix.lower()
     if suffix not in LOADERS:

@@ -16,6 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
+from assistant.core.config import OcrMode
 from ingest import ocr
 from ingest.documents import IngestError, LoadedDocument, Page
 from ingest.loaders.properties import meaningful
@@ -36,7 +37,7 @@ SIGNATURES = [
 HEADER_WINDOW = 1024  # the PDF specification tolerates a little junk before '%PDF-'
 
 
-def load(path: Path, data: bytes, ocr_mode: str = "auto") -> LoadedDocument:
+def load(path: Path, data: bytes, ocr_mode: OcrMode = "auto") -> LoadedDocument:
     if b"%PDF-" not in data[:HEADER_WINDOW]:
         raise IngestError(f"n'est pas un PDF ({_what_is(data)})")
     reader = _open(data)
@@ -90,7 +91,7 @@ def _page_text(reader: PdfReader, number: int) -> str:
         raise IngestError(f"{CORRUPT} (page {number} illisible)") from error
 
 
-def _with_ocr(reader: PdfReader, pages: list[Page], mode: str) -> list[Page]:
+def _with_ocr(reader: PdfReader, pages: list[Page], mode: OcrMode) -> list[Page]:
     """Pages without text read by OCR; a scanned file without OCR is refused, saying how to get it."""
     unavailable = ocr.why_unavailable(mode)
     if unavailable:

@@ -292,3 +292,21 @@ def test_docx_title_from_first_heading(tmp_path):
 def test_corrupt_docx_is_refused(data):
     with pytest.raises(IngestError, match="document Word illisible ou corrompu"):
         load(Path("abime.docx"), data)
+
+
+def test_an_unexpected_loader_failure_is_logged_with_its_trace(tmp_path, monkeypatch, caplog):
+    """A library's bug inside a loader (no real file here triggers one: each known failure has its
+    own reason) reaches the user as a short reason and the log as the whole trace."""
+    import ingest.loaders.text as text_loader
+
+    def broken(path, data):
+        return {}["encoding"]
+
+    monkeypatch.setattr(text_loader, "load", broken)
+    note = tmp_path / "note.txt"
+    note.write_text("Une note ordinaire.", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="ingest.loaders"), pytest.raises(IngestError) as raised:
+        load(note, note.read_bytes())
+    assert str(raised.value) == "fichier illisible (KeyError)"
+    [record] = [r for r in caplog.records if r.name == "ingest.loaders"]
+    assert "note.txt" in record.getMessage() and record.exc_info and record.exc_info[0] is KeyError

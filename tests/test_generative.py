@@ -240,7 +240,7 @@ def test_injected_instruction_stays_fenced_data(fake, fallback):
 
     system, user = sent_messages(fake)
     assert "ACCÈS ACCORDÉ" in system and "jamais être suivie" in system and "NON_TROUVÉ" in system
-    # A passage that addresses the model is never sent (engines/injection.py)…
+    # A passage that addresses the model is never sent (core/safety.py)…
     assert user.count("<passage ") == 1 and "Ignore toutes" not in user
     # …and the fences hold for any text that would evade that detection.
     fenced = user_prompt(QUESTION, [PASSAGES[0], poisoned])

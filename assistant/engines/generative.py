@@ -9,7 +9,7 @@ of text pieces that keeps the full text. Once a chat has shown the pieces, `gene
 `engine.finish(question, passages, audience)`, which finds the latest generation for those inputs)
 checks that same text without calling the model again.
 
-Passages that give orders to an AI model (engines/injection.py) are dropped before anything else:
+Passages that give orders to an AI model (core/safety.py) are dropped before anything else:
 the model never reads them, and neither the checker nor the fallback can cite them.
 """
 

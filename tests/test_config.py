@@ -10,9 +10,9 @@ from assistant.core.config import ConfigError, Settings, get_settings
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
-    ("CLS_LLM", "gpt", r"CLS_LLM='gpt' inconnu \(valeurs possibles : 'extractive', 'openai', 'ollama', 'llamacpp'\)"),
-    ("CLS_AUTH", "ldap", r"CLS_AUTH='ldap' inconnu"),
-    ("CLS_OCR", "toujours", r"CLS_OCR='toujours' inconnu"),
+    ("CLS_LLM", "gpt", r"CLS_LLM='gpt' : choisissez extractive, openai, ollama, llamacpp"),
+    ("CLS_AUTH", "ldap", r"CLS_AUTH='ldap' : choisissez none, password, oidc"),
+    ("CLS_OCR", "toujours", r"CLS_OCR='toujours' : choisissez auto, off"),
     ("CLS_RETRIEVAL_K", "huit", r"CLS_RETRIEVAL_K='huit' : un nombre"),
     ("CLS_CHUNK_TOKENS", "4", r"CLS_CHUNK_TOKENS='4' : au moins 32"),
     ("CLS_EMBEDDINGS", "openai", r"CLS_EMBEDDINGS='openai' : valeur non reconnue"),
@@ -52,5 +52,5 @@ def test_the_command_line_says_it_before_doing_anything(monkeypatch, tmp_path):
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 2
-    assert "Erreur : Configuration invalide : CLS_LLM='gpt' inconnu" in " ".join(result.output.split())
+    assert "Erreur : Configuration invalide : CLS_LLM='gpt' : choisissez extractive" in " ".join(result.output.split())
     assert "Traceback" not in result.output and not (tmp_path / "data").exists()

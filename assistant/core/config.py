@@ -134,11 +134,11 @@ class Settings(BaseSettings):
 
 
 def _french(problem: dict) -> str:
-    variable = "CLS_" + "_".join(str(part) for part in problem["loc"]).upper()
-    given = problem.get("input")
-    allowed = problem.get("ctx", {}).get("expected")
-    if allowed:
-        return f"{variable}={given!r} inconnu (valeurs possibles : {allowed.replace(' or ', ', ')})"
+    name = str(problem["loc"][0])
+    variable, given = f"CLS_{name.upper()}", problem.get("input")
+    choices = get_args(Settings.model_fields[name].annotation) if name in Settings.model_fields else ()
+    if problem["type"] == "literal_error" and choices:
+        return f"{variable}={given!r} : choisissez {', '.join(choices)}"
     if problem["type"] in ("int_parsing", "float_parsing", "bool_parsing"):
         return f"{variable}={given!r} : un nombre ou un booléen est attendu"
     if "ge" in problem.get("ctx", {}):

@@ -39,3 +39,12 @@ def test_the_check_sees_an_import_across_layers(graph):
     """The check itself can fail: the answering side does import the core and ingestion."""
     crossing = _imports_outside(graph, "assistant.cli", (CORE,))
     assert "assistant.cli -> ingest.pipeline" in crossing
+
+
+def test_ingestion_tells_the_derived_indexes_through_its_hook():
+    """The catalogue and the lexical index are subscribers (pyproject.toml), not imports of ingest/."""
+    from assistant import lexical_index
+    from assistant.catalogue import storage
+    from ingest.events import subscribers
+
+    assert subscribers() == [storage.on_documents_changed, lexical_index.on_documents_changed]

@@ -82,6 +82,10 @@ class _DocumentReader:
         title = meta.get("title", "") or ""
         other_device = bool(P.NOT_A_CLS.search(title)) and not P.CLS_NAME.search(P.NOT_A_CLS.sub(" ", title))
         self.about_cls = not other_device and any(P.CLS_NAME.search(c.text) for c in chunks)
+        lead = " ".join(s.text for s in split_sentences(chunks[0].text)[:3])
+        self.announces_signature = self.about_cls and bool(
+            re.search(r"\bsign", title, re.I) or P.SIGNED.search(lead))
+        """The title speaks of a signature: dated leads and attendance lists are about it."""
         self.facts: dict[str, DocumentFacts] = {}
         self.counts: list[StatedCount] = []
         self.focus: DocumentFacts | None = self._partial(self.doc_key) if self.doc_key and self.about_cls else None
@@ -101,6 +105,8 @@ class _DocumentReader:
                     self._focus_section(chunk, sentences, i)
                 self._focus_part(sentence)
                 self._signature(chunk, sentences, i)
+                self._dated_lead(chunk, sentence)
+                self._presence(chunk, sentence)
                 self._between_block(chunk, sentences, i)
                 self._mention(chunk, sentence)
                 if self.focus is None:
@@ -241,6 +247,8 @@ class _DocumentReader:
         own = self.about_cls and self.focus is not None and bool(self.doc_key) and self.focus.key == self.doc_key
         if not (P.CONTRACT.search(text) or (self.about_cls and (pronoun or done_at or noun)) or own):
             return
+        if signed and P.OTHER_INSTRUMENT.match(text, signed.end()):
+            return  # an implementing convention or an avenant was signed, not the contract
         if not between:
             self._parties(chunk, sentence, _signature_parties(text))
         if self.focus is None:
@@ -260,6 +268,32 @@ class _DocumentReader:
         horizon = P.HORIZON.search(text)
         if horizon:
             self.focus.set("horizon", self._cite(chunk, sentence, horizon.group(0), *horizon.span(), horizon.group(1)))
+
+    def _dated_lead(self, chunk: StoredChunk, sentence: Sentence) -> None:
+        """« Le 23 juin 2025, la ville de X a… » in a document that announces a signature: the
+        date of the focused territory's signature, even when the sentence is cut before its verb."""
+        focus = self.focus
+        if focus is None or focus.signed_on or sentence.is_heading or not self.announces_signature:
+            return
+        lead = P.DATE_LED.match(sentence.text)
+        day = P.parse_date(lead, self.doc_date) if lead and lead.group(2).lower() in P.MONTHS else None
+        name = P.NAME_RUN.search(sentence.text[lead.end():lead.end() + 80]) if day else None
+        if name and same_territory(territory_key(name.group(0)), focus.key):
+            start, end = lead.span(1)[0], lead.span(3)[1]
+            focus.set("signed_on", self._cite(chunk, sentence, sentence.text[start:end], start, end, day.isoformat()))
+            name_start, name_end = lead.end() + name.start(), lead.end() + name.end()
+            focus.add("names", self._cite(chunk, sentence, sentence.text[name_start:name_end], name_start, name_end))
+
+    def _presence(self, chunk: StoredChunk, sentence: Sentence) -> None:
+        """« En présence de M. X, président du PETR Y, et de Mme Z, directrice de l'ARS W »: the
+        institutions whose heads attend a signature."""
+        if self.focus is None or not self.announces_signature or not P.PRESENCE.search(sentence.text):
+            return
+        self._institutions(chunk, sentence)
+        for match in P.OFFICE_OF.finditer(sentence.text):
+            name = match.group("name")
+            if is_collectivity(name) and not same_territory(territory_key(name), self.focus.key):
+                self.focus.add("signatories", self._cite(chunk, sentence, name, *match.span("name")))
 
     def _between_block(self, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
         """« Entre les soussignés : » followed by one party per line (« X, représentée par … »)."""
@@ -594,7 +628,7 @@ def _signature_parties(text: str) -> list[tuple[int, int]]:
     if not signed:
         return []
     parties = []
-    if not P.PASSIVE.match(text, signed.start()):
+    if not P.PASSIVE.match(text, signed.start()) and not signed.group(0).startswith("de "):
         subject = _subject(text, signed.start())
         if subject:  # « le PETR du Pays X et l'ARS Grand Est ont signé »: two parties
             parties += split_parties(text[subject[0] : subject[1]], subject[0]) or [subject]
@@ -609,7 +643,7 @@ def _between_parties(text: str) -> list[tuple[int, int]]:
     between = P.CONCLUDED_BETWEEN.search(text) or re.match(r"^\s*Entre\s+(?=\S)", text)
     if not between or not re.search(r"\bconclu|\bconvenu|\bsign", text, re.IGNORECASE):
         return []
-    end = re.search(r",\s*il est convenu|\.\s*$|\s+pour\s", text[between.end():])
+    end = re.search(r",\s*il est convenu|\.\s*$|\s+pour\s|\s+(?:qui|que|dont|est|sera|a|ont)\s", text[between.end():])
     stop = between.end() + end.start() if end else len(text)
     return split_parties(text[between.end() : stop], between.end())
 
@@ -655,6 +689,7 @@ def _subject(text: str, verb: int) -> tuple[int, int] | None:
             end -= 1
     start = text.rfind(", ", 0, end)
     start = start + 2 if start >= 0 else 0
+    start = _listed_subject_start(text, start)
     speakers = re.match(r"\s*(?:les |des )?(?:représentant(?:e)?s|élu(?:e)?s|maires et présidents|présidents?|maires)"
                         r"(?: (?:et \w+ )?)?\s+(?:de la |de l['’]|du |des |de |d['’])", text[start:end], re.IGNORECASE)
     if speakers:  # « les représentants de la CC X se sont réunis pour signer »: the CC
@@ -663,6 +698,23 @@ def _subject(text: str, verb: int) -> tuple[int, int] | None:
     if end - start < 3 or not is_name(text[start:end]) or P.CONTRACT.search(text[start:end]):
         return None
     return start, end
+
+
+OPENING = re.compile(r"^(?:Depuis|Dès|En|Lors|Après|Avant|Pour|Par|Dans|Sur|Ainsi|Aujourd|Enfin|Puis|Ce|Cette|Le \d)\b")
+"""Words that open an adverbial, not a name, at the head of a sentence."""
+
+
+def _listed_subject_start(text: str, start: int) -> int:
+    """« La Ville de X, l'ARS Y et la Préfecture Z ont signé »: the comma-separated names before
+    the last one belong to the subject too, back to a date or an adverbial that opens the sentence."""
+    while start >= 2 and text[start - 2 : start] == ", ":
+        before = text.rfind(", ", 0, start - 2)
+        segment_start = before + 2 if before >= 0 else 0
+        segment = text[segment_start : start - 2]
+        if not is_name(segment) or OPENING.match(segment) or re.search(r"\b(?:19|20)\d{2}\b", segment) or len(segment.split()) > 8:
+            break
+        start = segment_start
+    return start
 
 
 def _list_end(text: str, start: int) -> int:

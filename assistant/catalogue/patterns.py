@@ -24,7 +24,7 @@ DAY_MONTH_YEAR = re.compile(
     r"(?:\s+((?:19|20)\d{2}))?\b",
     I,
 )
-MONTH_YEAR = re.compile(rf"\b(?:en |au mois de |courant |début |fin )({_MONTH})\s+((?:19|20)\d{{2}})\b", I)
+MONTH_YEAR = re.compile(rf"\b(?:en |dès |au mois de |courant |début |fin )({_MONTH})\s+((?:19|20)\d{{2}})\b", I)
 """« signé en juin 2025 »: a signature known to the month."""
 HORIZON = re.compile(r"\b(?:à l['’]horizon|d['’]ici(?: à)?|jusqu['’](?:en|à))\s+((?:19|20)\d{2})\b", I)
 """« à l'horizon 2030 »: the last year of a contract whose first is its signature's."""
@@ -35,8 +35,12 @@ CONTRACT = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b", I
 CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b", I)
 
 # --- signature --------------------------------------------------------------------------------
+_ASIDE = r"(?:,[^,.;]{2,40},)?"
+"""« avaient, dès octobre 2016, conclu »: an aside between the auxiliary and the participle."""
 SIGNED = re.compile(
-    r"\b(?:a|ont|avait|avaient|auront) (?:été )?sign[ée]e?s?\b|\b(?:est|sont) sign[ée]e?s?\b|"
+    rf"\b(?:a|ont|avait|avaient|auront){_ASIDE} (?:été )?(?:sign[ée]e?s?|conclue?s?)\b|"
+    r"\b(?:a|ont|avait|avaient) (?:officiellement )?(?:reconduit|renouvelé)(?= (?:le|leur|son|sa|ce|cette|un|une) (?:CLS|contrat))|"
+    r"\b(?:de|pour) signer\b|\b(?:est|sont) sign[ée]e?s?\b|"
     r"\bsign[ée]e?s? (?:à|le|ce|en date du)\b|\bsignent\b|\bsigne (?:son|un|le|ce|leur)\b|"
     r"\bsa signature,? le\b|\bpour signer\b|\bont (?:officiellement |solennellement )?signé\b|\b(?:a|ont) paraphé\b|"
     r"\b(?:a|ont) officialisé (?:la |leur |son |sa )?(?:engagement|signature)|"
@@ -45,10 +49,25 @@ SIGNED = re.compile(
     I,
 )
 PASSIVE = re.compile(r"\b(?:(?:la|cette|leur|sa) )?signature\b|\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", I)
+OTHER_INSTRUMENT = re.compile(
+    r"(?:,[^,.;]{2,40},)?\s*(?:(?:la|le|les|l['’]|une?|des|sa|son|leur|cette|ce)\s+)?(?:\w+\s+){0,2}?(?:conventions?|avenants?|chartes?)\b", I)
+"""« a signé la dernière convention de mise en œuvre du CLS »: the object signed is an implementing
+instrument, so its date is not the contract's."""
+DATE_LED = re.compile(r"^\s*(?:Le |Ce )?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(1er|[0-3]?\d)\s+(\w+)\s+((?:19|20)\d{2}),\s+", I)
+"""« Le 23 juin 2025, la ville de X a… »: a dated sentence opening a section."""
+PRESENCE = re.compile(r"\ben (?:la )?présence de\b|\bautour de la table\b", I)
+OFFICE_OF = re.compile(
+    r"\b(?:[Pp]résidente?|[Dd]irect(?:eur|rice)(?: général| générale)?|[Mm]aire|[Vv]ice-présidente?)\s+"
+    r"(?:du |de la |de l['’]|des |de )(?P<name>(?:PETR|Pays|Pôle|Communauté|Métropole|Syndicat|Agglomération|Ville)\b"
+    r"(?:[\s-]+(?:de la |de l['’]|du |des |de |d['’]|et |en |sur )?[A-ZÉÈÎÔÂ][\w’'-]*)+)"
+)
+"""« président du PETR Pays X »: the authority a person heads."""
 DONE_AT = re.compile(r"^\s*Fait à [^,]{2,60},? le\b", I)
 """« Fait à Vire, le 4 avril 2024. »: the date a contract was signed."""
 WITH = re.compile(r"\b(?:en partenariat avec|avec)\s+", I)
-CONCLUDED_BETWEEN = re.compile(r"\b(?:conclu|signé|passé|établi)e? entre\s+", I)
+CONCLUDED_BETWEEN = re.compile(
+    r"\b(?:conclu|signé|passé|établi)e? entre\s+|\b(?:CLS|[Cc]ontrat [Ll]ocal de [Ss]anté)(?:\s*\(CLS\))?\s+entre\s+", I)
+"""« conclu entre A et B », « le CLS entre A et B »: the parties follow."""
 BETWEEN_HEADER = re.compile(r"^\s*(?:entre les soussignés|entre|et|d.une part|d.autre part)\s*:?\s*$", I)
 PARTY_LINE = re.compile(rf"^\s*((?:l{APOS}|la |le |les )?[A-ZÉÈÀÂÎÔÛÇ][^,]{{2,150}}?),\s*(?:représentée?s? par|sise?|dont le siège)", re.M)
 
@@ -78,7 +97,7 @@ PERIOD_AFTER_CONTRACT = re.compile(
     rf"\b(?:contrats? loca(?:l|ux) de santé|CLS|contrat)(?:\s*\(CLS\))?\s+(?:de |pour |sur )?(?:la période\s+)?{YEARS}", I
 )
 PERIOD_AFTER_WORD = re.compile(
-    rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|plan d.actions?|plan|feuille de route|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
+    rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|contractualisation|plan d.actions?|plan|feuille de route|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
     rf"portera sur|s.étend)\b[^.;:]{{0,40}}?\(?\s*(?:de |du |des années |les années |la période ){{0,2}}{YEARS}",
     I,
 )

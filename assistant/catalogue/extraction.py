@@ -354,9 +354,13 @@ class _DocumentReader:
                 partial.add("names", cited)
         if self.focus is None:
             return
+        plural = bool(authority and re.match(r"(?:les )?(?:communautés|communes|villes|intercommunalités)\b",
+                                            text[authority[0]:authority[1]], re.I))
         for span in named:
             if span == authority:
                 continue
+            if plural and not P.INSTITUTION.search(text[span[0]:span[1]]):
+                continue  # « les communautés de communes A, B et C »: B and C share the plural authority
             start, end = _institution(text, *clean_item(text, *span))
             inside = P.INSTITUTION_NAME.search(text, start, end)
             if inside and len(text[start:end].split()) > 4:  # « l'État représenté par le Préfet »
@@ -373,8 +377,12 @@ class _DocumentReader:
         followed = i + 1 < len(sentences) and sentences[i + 1].is_item
         if sentence.is_item or not (announces or followed):
             return None
+        if P.ONE_YEAR.search(sentence.text) and not P.PLAN_PERIOD.search(sentence.text):
+            return None  # « les axes de travail prioritaires pour 2022 »: one year's priorities
         if P.AXES_WORD.search(sentence.text) and not P.AXIS_LINE.match(sentence.text):
             return ("axes", self.focus)
+        if P.PLAN_PERIOD.search(sentence.text) and len(sentence.text.split()) <= 8 and followed:
+            return ("axes", self.focus)  # « Le plan pour 2022-2025 » over its list of axes
         if P.ACTIONS_INTRO.search(sentence.text):
             return ("actions", self.focus)
         return None
@@ -675,6 +683,9 @@ def _institution(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _subject(text: str, verb: int) -> tuple[int, int] | None:
     end = verb
+    gathered = GATHERED.search(text, 0, verb)
+    if gathered:  # « X et Y se sont réunis le 4 mars à Z pour signer »: the subject is before the verb
+        end = gathered.start()
     while end > 0 and text[end - 1] == " ":
         end -= 1
     while end > 0 and text[end - 1] == ")":  # « la CC des Villes sœurs (Eu, le Tréport) a signé »
@@ -700,6 +711,7 @@ def _subject(text: str, verb: int) -> tuple[int, int] | None:
     return start, end
 
 
+GATHERED = re.compile(r"\s+(?:se sont|s['’]est|se sont officiellement) (?:réuni|retrouvé|rassemblé|donné rendez-vous)\w*\b[^,]*$")
 OPENING = re.compile(r"^(?:Depuis|Dès|En|Lors|Après|Avant|Pour|Par|Dans|Sur|Ainsi|Aujourd|Enfin|Puis|Ce|Cette|Le \d)\b")
 """Words that open an adverbial, not a name, at the head of a sentence."""
 
@@ -711,7 +723,8 @@ def _listed_subject_start(text: str, start: int) -> int:
         before = text.rfind(", ", 0, start - 2)
         segment_start = before + 2 if before >= 0 else 0
         segment = text[segment_start : start - 2]
-        if not is_name(segment) or OPENING.match(segment) or re.search(r"\b(?:19|20)\d{2}\b", segment) or len(segment.split()) > 8:
+        named = len(segment.split()) <= 2 or re.search(r"\s[A-ZÉÈÎÔÂ]", segment) or P.COLLECTIVITY.search(strip_article(segment))
+        if not is_name(segment) or not named or OPENING.match(segment) or re.search(r"\b(?:19|20)\d{2}\b", segment) or len(segment.split()) > 8:
             break
         start = segment_start
     return start

@@ -104,6 +104,10 @@ PERIOD_AFTER_WORD = re.compile(
 _NUMBER_WORD = r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
 DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur|pour)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à\s*\d)", I)
 
+PLAN_PERIOD = re.compile(rf"\b(?:plan|programme|feuille de route|contrat|CLS)\b[^.:;]{{0,30}}?{YEARS}", I)
+"""« Le plan pour 2022-2025 »: a heading naming the contract's programme by its years."""
+ONE_YEAR = re.compile(r"\bpour (?:l['’]année )?(?:19|20)\d{2}\b(?!\s*(?:-|–|—|/|à|au)\s*(?:19|20)\d{2})", I)
+"""« pour 2022 »: one year of the contract, not the whole."""
 PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
 """A title line that is only the contract's years (« 2018-2021 » under « Contrat local de santé »)."""
 

@@ -59,14 +59,14 @@ def read(r: Reading) -> None:
                 detect(r, chunk, sentences, i)
             if r.focus is None:
                 open_list = None
-                continue
-            if open_list and (sentence.is_item or (bare_items and bare_line(chunk.text, sentence))):
+            elif open_list and (sentence.is_item or (bare_items and bare_line(chunk.text, sentence))):
                 kind, partial = open_list
                 list_item(r, chunk, sentence, kind, partial)
-                continue
-            open_list = list_intro(r, sentences, i)
-            # « Les axes du CLS : » then one axis a line, without bullets
-            bare_items = bool(open_list) and sentence.text.rstrip().endswith(":") and not (
-                i + 1 < len(sentences) and sentences[i + 1].is_item)
-            for detect in ON_FOCUS:
-                detect(r, chunk, sentences, i)
+            else:
+                open_list = list_intro(r, sentences, i)
+                # « Les axes du CLS : » then one axis a line, without bullets
+                bare_items = bool(open_list) and sentence.text.rstrip().endswith(":") and not (
+                    i + 1 < len(sentences) and sentences[i + 1].is_item)
+                for detect in ON_FOCUS:
+                    detect(r, chunk, sentences, i)
+            r.tracker.share(sentence.text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.catalogue import patterns as P
-from assistant.catalogue.model import DocumentFacts
+from assistant.catalogue.model import LIST_FIELDS, SINGLE_FIELDS, DocumentFacts
 from assistant.catalogue.names import is_collectivity, same_territory, territory_key
 from assistant.catalogue.phrases import between_parties, signature_parties
 from assistant.sentences import Sentence
@@ -27,6 +27,8 @@ class FocusTracker:
         self.facts: dict[str, DocumentFacts] = {}
         """What the document says, per CLS (by territory key)."""
         self.focus: DocumentFacts | None = self.partial(self.doc_key) if self.doc_key and about_cls else None
+        self.group: list[DocumentFacts] = []
+        """The CLS the current sentence names together (« les CLS de A, de B et de C »)."""
 
     def partial(self, key: str) -> DocumentFacts:
         if key in self.facts:
@@ -47,6 +49,29 @@ class FocusTracker:
             key = self.doc_key
         self.focus = self.partial(key)
         return self.focus
+
+    def group_on(self, members: list[DocumentFacts]) -> None:
+        """Several CLS named together: the first is the focus, the others share what the same
+        sentence states (see `share`)."""
+        self.focus = members[0]
+        self.group = members
+
+    def share(self, quote: str) -> None:
+        """Copy to every member of the group the facts cited by `quote`, then end the group."""
+        quote = quote.strip()
+        if self.focus is not None:
+            for member in self.group:
+                if member is self.focus:
+                    continue
+                for name in SINGLE_FIELDS:
+                    cited = getattr(self.focus, name)
+                    if cited is not None and cited.source.quote == quote:
+                        member.set(name, cited)
+                for name in LIST_FIELDS:
+                    for cited in getattr(self.focus, name):
+                        if cited.source.quote == quote:
+                            member.add(name, cited)
+        self.group = []
 
     def is_doc_territory(self, name: str) -> bool:
         return bool(self.doc_key) and same_territory(territory_key(name), self.doc_key)

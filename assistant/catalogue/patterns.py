@@ -71,14 +71,21 @@ CONCLUDED_BETWEEN = re.compile(
 BETWEEN_HEADER = re.compile(r"^\s*(?:entre les soussignés|entre|et|d.une part|d.autre part)\s*:?\s*$", I)
 PARTY_LINE = re.compile(rf"^\s*((?:l{APOS}|la |le |les )?[A-ZÉÈÀÂÎÔÛÇ][^,]{{2,150}}?),\s*(?:représentée?s? par|sise?|dont le siège)", re.M)
 
+_OF_NAME = r"(?:de la |du |de l['’]|des |de |d['’])"
+_NEXT_AUTHORITY = r"\s+et\s+(?:de la |du |de l['’]|des |de |d['’])(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération)\b"
+_MENTION_NAME = (
+    r"((?:(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération|CC|CA|CU)\b[^,.;:()]*?"
+    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre|se|s['’]|va|vient|signé|porté)\b|\s*[,.;:(»]|\s*$|"
+    + _NEXT_AUTHORITY + r"))|"
+    r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*"
+    r"(?![\w’'-]))"
+)
 MENTION = re.compile(
     r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?(?:\s+(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2})?\s+"
-    r"(?:de la |du |de l['’]|des |de |d['’])"
-    r"((?:(?:[Cc]ommunauté|[Mm]étropole|Pays|PETR|[Vv]ille|[Cc]ommune|[Aa]gglomération|CC|CA|CU)\b[^,.;:()]*?"
-    r"(?=\s+(?:est|sont|a|ont|qui|sera|pour|arrive|prend|couvre|se|s['’]|va|vient|signé|porté)\b|\s*[,.;:(»]|\s*$))|"
-    r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*"
-    r"(?![\w’'-]))",
+    + _OF_NAME + _MENTION_NAME
 )
+MENTION_MORE = re.compile(r"\s*(?:,\s*|\s+et\s+|,\s+et\s+)" + _OF_NAME + _MENTION_NAME)
+"""« les CLS de A, de B et de C »: the next territory of a list of CLS."""
 """« le contrat local de santé de la Communauté d'agglomération X » names the CLS's territory."""
 _CAP_NAME = r"[A-ZÉÈÎÔÂ][\w’'-]*(?:[\s-]+(?:de la |de l['’]|du |des |de |d['’])?[A-ZÉÈÎÔÂ][\w’'-]*)*"
 

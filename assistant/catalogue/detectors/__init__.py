@@ -16,18 +16,19 @@ from assistant.catalogue.detectors import (
 )
 
 ANY_FOCUS = (
+    names.mention,
     counts.stated_counts,
     signature.signing_sentence,
     signature.dated_lead,
     signature.attendance,
     signature.between_block,
-    names.mention,
 )
 ON_FOCUS = (
     periods.period,
     periods.duration,
     periods.generation,
     periods.preparation,
+    periods.horizon,
     contents.axis_line,
     contents.action_sheet,
     parties.lists_of_parties,

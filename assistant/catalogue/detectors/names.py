@@ -1,4 +1,5 @@
-"""A sentence that names a CLS by its territory moves the focus to it."""
+"""A sentence that names a CLS by its territory moves the focus to it; one that names several
+(« les CLS de A, de B et de C ont été signés … ») makes them a group that shares its facts."""
 
 from __future__ import annotations
 
@@ -14,9 +15,23 @@ def mention(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -
     sentence = sentences[i]
     if sentence.is_heading:
         return
-    match = P.MENTION.search(sentence.text) or P.MENTION_BARE.search(sentence.text)
-    if not match or not territory_key(match.group(1)) or is_regional_name(match.group(1)):
+    text = sentence.text
+    match = P.MENTION.search(text) or P.MENTION_BARE.search(text)
+    if not match:
         return
-    partial = r.focus_on(match.group(1))
-    if partial:
-        partial.add("names", r.cite(chunk, sentence, match.group(1), *match.span(1)))
+    spans = [match.span(1)]
+    more = P.MENTION_MORE.match(text, match.end()) if match.re is P.MENTION else None
+    while more:
+        spans.append(more.span(1))
+        more = P.MENTION_MORE.match(text, more.end())
+    group = []
+    for start, end in spans:
+        name = text[start:end]
+        if not territory_key(name) or is_regional_name(name):
+            continue
+        partial = r.focus_on(name)
+        if partial:
+            partial.add("names", r.cite(chunk, sentence, name, start, end))
+            group.append(partial)
+    if len(group) > 1:
+        r.tracker.group_on(group)

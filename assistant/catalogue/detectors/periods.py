@@ -51,3 +51,12 @@ def preparation(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: in
     found = P.PREPARATION.search(sentence.text)
     if found:
         r.focus.set("preparation", r.cite(chunk, sentence, found.group(0), *found.span()))
+
+
+def horizon(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+    """« Le contrat court jusqu'en 2028 », « à l'horizon 2030 »: the last year of the contract,
+    which gives the period with the signature's year (merging.py)."""
+    sentence = sentences[i]
+    found = P.HORIZON.search(sentence.text)
+    if found and P.CONTRACT.search(sentence.text) and not sentence.is_heading:
+        r.focus.set("horizon", r.cite(chunk, sentence, found.group(0), *found.span(), found.group(1)))

@@ -55,6 +55,9 @@ OTHER_INSTRUMENT = re.compile(
 instrument, so its date is not the contract's."""
 DATE_LED = re.compile(r"^\s*(?:Le |Ce )?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(1er|[0-3]?\d)\s+(\w+)\s+((?:19|20)\d{2}),\s+", I)
 """« Le 23 juin 2025, la ville de X a… »: a dated sentence opening a section."""
+JOINT_COMMITMENT = re.compile(
+    r"\b(?:ont uni leurs forces|unissent leurs forces|se sont associée?s|s['’]associent|se sont engagée?s|s['’]engagent)\b", I)
+"""« la Ville de X et l'ARS Y ont uni leurs forces … pour un CLS »: the contract's parties, before any signature."""
 PRESENCE = re.compile(r"\ben (?:la )?présence de\b|\bautour de la table\b", I)
 OFFICE_OF = re.compile(
     r"\b(?:[Pp]résidente?|[Dd]irect(?:eur|rice)(?: général| générale)?|[Mm]aire|[Vv]ice-présidente?)\s+"
@@ -109,7 +112,7 @@ PERIOD_AFTER_WORD = re.compile(
     I,
 )
 _NUMBER_WORD = r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
-DURATION = re.compile(rf"\b(?:pour une durée de|d.une durée de|sur|pour)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à\s*\d)", I)
+DURATION = re.compile(rf"\b(?:(?:pour|sur) une (?:durée|période) de|d.une (?:durée|période) de|sur|pour)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à\s*\d)", I)
 
 PLAN_PERIOD = re.compile(rf"\b(?:plan|programme|feuille de route|contrat|CLS)\b[^.:;]{{0,30}}?{YEARS}", I)
 """« Le plan pour 2022-2025 »: a heading naming the contract's programme by its years."""
@@ -202,7 +205,7 @@ NAME_RUN = re.compile(
 """A place or authority name: an optional legal form then capitalised words joined by particles."""
 _NOT_A_PLACE = (r"(?!(?:Le|La|Les|L['’]|Agence|Autorité|Conseil|Caisse|Préfecture|Préfet|Communauté|Pôle|Pays|"
                 r"CPAM|CAF|MSA|ARS|Département|Région|Centre hospitalier|Mutualité|Éducation|Education|État|Etat)\b)")
-_PLACE = (rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+(?:(?:[\s-]|\s(?:de la|de l['’]|du|des|de|d['’]|sur)\s)"
+_PLACE = (rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+(?:(?:[\s-]|\s(?:de la|de l['’]|du|des|de|d['’]|sur)\s|\s(?:d|de l)['’])"
           rf"{_NOT_A_PLACE}[A-ZÉÈÎÔ][\w’'-]+)*")
 _OF = r"(?:de la |de l['’]|du |des |de |d['’])?"
 INSTITUTION_NAME = re.compile(

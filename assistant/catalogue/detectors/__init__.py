@@ -22,6 +22,7 @@ ANY_FOCUS = (
     signature.dated_lead,
     signature.attendance,
     signature.between_block,
+    signature.joint_commitment,
 )
 ON_FOCUS = (
     periods.period,

@@ -29,6 +29,8 @@ from assistant.geography import is_regional_name
 from assistant.sentences import Sentence
 
 PLURAL_AUTHORITY = re.compile(r"(?:les )?(?:communautés|communes|villes|intercommunalités)\b", re.IGNORECASE)
+CALENDAR = re.compile(rf"^(?:{'|'.join(P.MONTHS)}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$", re.IGNORECASE)
+"""« ce 9 Juillet 2021 »: a capitalised month is not a signatory."""
 PERSON_BEFORE_OFFICE = re.compile(
     r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|ministre|adjoint|adjointe|"
     r"vice|conseill|délégu|élu|responsable|coordinat)", re.IGNORECASE)
@@ -86,7 +88,7 @@ def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool
             continue
         if re.match(r"\s+(?!et\b|ainsi\b)[a-zàâçéèêîôû]", text[end:]):
             continue  # the start of a longer name (« Ligue » of « Ligue contre le cancer »)
-        if PRONOUN_WORDS.match(name) or P.CLS_NAME.search(name) or is_regional_name(name):
+        if PRONOUN_WORDS.match(name) or P.CLS_NAME.search(name) or is_regional_name(name) or CALENDAR.match(name):
             continue
         if PERSON_BEFORE_OFFICE.match(text[end:end + 30]):
             continue  # a person, named before the office

@@ -8,8 +8,21 @@ import re
 
 from assistant.catalogue import patterns as P
 from assistant.catalogue.detectors.parties import institutions, parties
-from assistant.catalogue.names import is_collectivity, same_territory, territory_key
-from assistant.catalogue.phrases import between_parties, nearest_date, signature_parties
+from assistant.catalogue.names import (
+    clean_item,
+    is_collectivity,
+    is_name,
+    same_territory,
+    split_parties,
+    strip_article,
+    territory_key,
+)
+from assistant.catalogue.phrases import (
+    between_parties,
+    nearest_date,
+    signature_parties,
+    subject_span,
+)
 from assistant.catalogue.reading import Reading, StoredChunk
 from assistant.sentences import Sentence
 
@@ -95,3 +108,34 @@ def between_block(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: 
         if not match:
             break
         parties(r, chunk, following, [match.span(1)])
+
+
+def joint_commitment(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+    """« La Ville de X et l'ARS Y ont uni leurs forces pour élaborer un CLS »: the local authority
+    of the subject takes the focus, the others are partners (the contract may not be signed yet)."""
+    sentence = sentences[i]
+    text = sentence.text
+    verb = P.JOINT_COMMITMENT.search(text)
+    if not verb or sentence.is_heading or not P.CLS_NAME.search(text[verb.end():verb.end() + 100]):
+        return
+    subject = subject_span(text, verb.start())
+    if not subject or PERSON_TITLE.search(text, subject[0], subject[1]):
+        return
+    spans = [s for s in split_parties(text[subject[0]:subject[1]], subject[0]) or [subject] if is_name(text[s[0]:s[1]])]
+    authority = next((s for s in spans if is_collectivity(strip_article(text[s[0]:s[1]]))), None)
+    if authority is None:
+        return
+    start, end = clean_item(text, *authority)
+    partial = r.focus_on(text[start:end])
+    if partial is None:
+        return
+    cited = r.cite(chunk, sentence, text[start:end], start, end)
+    partial.set("collectivite", cited)
+    partial.add("names", cited)
+    for span in spans:
+        if span != authority:
+            start, end = clean_item(text, *span)
+            partial.add("partners", r.cite(chunk, sentence, text[start:end], start, end))
+
+
+PERSON_TITLE = re.compile(r"\b(?:Madame|Monsieur|M\.|Mme|[Pp]résidente?|[Mm]aire|[Dd]irect(?:eur|rice))\b")

@@ -1,0 +1,151 @@
+"""The catalogue on phrasings of real press releases, written here for fictional territories and
+read through the real ingestion (embeddings, Chroma): several CLS named in one sentence, a list
+of signing parties before the verb, a renewal, an implementing convention signed after the
+contract, a section per CLS with a dated lead, an attendance list, a plan's heading over its
+axes, a contract's last year or its duration in words, and a neighbouring scheme that is no CLS."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.catalogue import load_catalogue
+from assistant.evaluation import normalize
+from ingest.pipeline import Ingestor
+from tests.conftest import make_settings
+
+TODAY = date(2026, 6, 1)
+
+
+def page(title: str, publisher: str, when: str, territory: str, body: str) -> str:
+    return (f'---\ntitle: "{title}"\npublisher: "{publisher}"\ndate: "{when}"\ndoc_type: "press_release"\n'
+            f'territory: "{territory}"\n---\n# {title}\n\n{body}\n')
+
+
+PAGES = {
+    "ars_trois-cls.md": page(
+        "Trois contrats locaux de santé signés dans le Gers", "ARS Occitanie", "2025-06", "Occitanie",
+        "Les contrats locaux de santé de la Communauté de communes du Val de Rieutort, du Pays des Coteaux "
+        "d'Arzac et de la Ville de Lescaure ont été signés ce jeudi 12 juin 2025 à Auch.\n\n"
+        "L'ARS Occitanie accompagne les territoires dans leur démarche de santé."),
+    "belcastel_reconduction.md": page(
+        "La prévention au cœur du contrat local de santé", "Ville de Belcastel-les-Pins", "2021-03",
+        "Belcastel-les-Pins",
+        "Mardi 9 mars 2021, la Ville de Belcastel-les-Pins, l'ARS Provence-Alpes-Côte d'Azur et la Préfecture "
+        "du Var ont reconduit le contrat local de santé signé en 2016.\n\n"
+        "Le contrat est conclu jusqu'en 2026."),
+    "ars_iles.md": page(
+        "Le contrat local de santé des îles de Kerlann entre en action", "ARS Bretagne", "2019-09",
+        "îles de Kerlann",
+        "Samedi 7 septembre, Tréven a signé la dernière convention de mise en œuvre du contrat local de santé "
+        "des îles de Kerlann.\n\n"
+        "L'association des îles de Kerlann et l'ARS Bretagne avaient, dès avril 2018, conclu le contrat socle "
+        "du contrat local de santé des îles de Kerlann."),
+    "ars_deux-communes.md": page(
+        "Montvert et Saint-Arnoult signent leur contrat local de santé", "ARS Martinique", "2025-05",
+        "Montvert et Saint-Arnoult",
+        "Les communes de Montvert et de Saint-Arnoult renforcent leur engagement avec la signature de leur "
+        "contrat local de santé.\n\n"
+        "Montvert : une stratégie locale autour de la prévention\n\n"
+        "Le 12 mai 2025, la commune de Montvert a officialisé la signature de son contrat local de santé (CLS).\n\n"
+        "Saint-Arnoult : un engagement pour l'accès aux soins\n\n"
+        "Le 15 mai 2025, la ville de Saint-Arnoult a"),
+    "sorbier_signature.md": page(
+        "Contrat local de santé du Grand Sorbier", "Communauté de communes du Grand Sorbier", "2024-02",
+        "Communauté de communes du Grand Sorbier",
+        "Les communautés de communes du Grand Sorbier, du Haut-Lignon et du Val d'Ance se sont réunies le 6 "
+        "février 2024 pour signer le contrat local de santé.\n"
+        "En présence de Monsieur Paul Ardan, Président du PETR Pays des Trois Rivières, et de Madame Lise Morin, "
+        "Directrice de l'ARS Auvergne-Rhône-Alpes, ce dispositif vise à déployer un projet de santé partagé.\n"
+        "Le plan pour 2024-2028\n"
+        "- Accès aux soins de premier recours\n"
+        "- Santé mentale des jeunes\n"
+        "- Bien vieillir à domicile\n"
+        "Les axes de travail prioritaires pour 2024\n"
+        "- Recruter un médecin coordinateur\n"
+        "- Ouvrir une maison sport santé\n\n"
+        "Le contrat est signé pour une période de cinq ans."),
+    "clsm_brenne.md": page(
+        "Lancement du conseil local de santé mentale du Pays de la Sauldre", "ARS Centre-Val de Loire",
+        "2024-05", "Pays de la Sauldre",
+        "Le conseil local de santé mentale (CLSM) du Pays de la Sauldre a été installé le 14 mai 2024. Il "
+        "s'articule avec le contrat local de santé du territoire, dont le comité de pilotage reste distinct."),
+}
+
+
+@pytest.fixture(scope="module")
+def phrasings(embeddings, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("phrasings")
+    for name, text in PAGES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path_factory.mktemp("phrasings-data") / "data")
+    ingestor = Ingestor(settings, embeddings)
+    ingestor.run([folder])
+    records = load_catalogue(settings, TODAY).records
+    texts = dict(zip(*(lambda got: (got["ids"], got["documents"]))(ingestor.collection.get(include=["documents"]))))
+    return {normalize(r.name): r for r in records}, texts
+
+
+def record(records: dict, fragment: str):
+    found = [r for name, r in records.items() if fragment in name]
+    assert len(found) == 1, (fragment, list(records))
+    return found[0]
+
+
+def parties(cited) -> set[str]:
+    return {normalize(c.value) for c in cited}
+
+
+def test_several_cls_named_in_one_sentence(phrasings):
+    records, _ = phrasings
+    for fragment in ("val de rieutort", "coteaux d arzac", "lescaure"):
+        assert record(records, fragment).signed_on.normalized == "2025-06-12"
+    assert not any("occitanie" == name for name in records)
+
+
+def test_listed_parties_renew_the_contract(phrasings):
+    records, _ = phrasings
+    belcastel = record(records, "belcastel")
+    assert belcastel.signed_on.normalized == "2021-03-09"
+    assert normalize(belcastel.collectivite.value) == "ville de belcastel les pins"
+    assert {"ars provence alpes cote d azur", "prefecture du var"} <= parties(belcastel.signatories)
+    assert belcastel.period.normalized == "2021-2026"  # « jusqu'en 2026 » with the signature's year
+
+
+def test_an_implementing_convention_is_not_the_contracts_signature(phrasings):
+    records, _ = phrasings
+    islands = record(records, "kerlann")
+    assert islands.signed_on.normalized == "2018-04"
+    assert "ars bretagne" in parties(islands.signatories)
+    assert not any("treven" in name for name in parties(islands.signatories))
+
+
+def test_each_section_of_a_two_cls_page_is_its_own_record(phrasings):
+    records, _ = phrasings
+    assert record(records, "montvert").signed_on.normalized == "2025-05-12"
+    assert record(records, "saint arnoult").signed_on.normalized == "2025-05-15"  # lead cut before its verb
+
+
+def test_attendance_plan_heading_and_duration(phrasings):
+    records, _ = phrasings
+    sorbier = record(records, "grand sorbier")
+    assert sorbier.signed_on.normalized == "2024-02-06"
+    assert {"petr pays des trois rivieres", "ars auvergne rhone alpes"} <= parties(sorbier.signatories)
+    assert not any("lignon" in s or "monsieur" in s or "reunies" in s for s in parties(sorbier.signatories))
+    assert [normalize(a.value) for a in sorbier.axes] == [
+        "acces aux soins de premier recours", "sante mentale des jeunes", "bien vieillir a domicile"]
+    assert sorbier.duration.normalized == "5" and sorbier.period.normalized == "2024-2028"  # the plan's years
+
+
+def test_a_mental_health_council_is_no_cls(phrasings):
+    records, _ = phrasings
+    assert not any("sauldre" in name for name in records)
+
+
+def test_every_value_is_in_its_quote_and_every_quote_in_its_chunk(phrasings):
+    records, texts = phrasings
+    for rec in records.values():
+        for _, cited in rec.cited_fields():
+            assert normalize(cited.value) in normalize(cited.source.quote), (cited.value, cited.source.quote)
+            assert cited.source.quote in texts[cited.source.chunk_id]

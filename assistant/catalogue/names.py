@@ -106,7 +106,9 @@ def _splits(text: str, match: re.Match, loose: bool) -> bool:
 
 
 def party_key(name: str) -> str:
-    """Folded words without stop words: « ARS de Normandie » and « ARS Normandie » are one party."""
+    """Folded words without stop words: « ARS de Normandie » and « ARS Normandie » are one party,
+    and so are « Agence régionale de santé (ARS) » and « Agence régionale de santé »."""
+    name = re.sub(r"\s*\([A-Z]{2,6}\)", " ", name)
     return " ".join(w for w in words(name) if w not in STOPWORDS)
 
 

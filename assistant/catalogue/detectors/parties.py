@@ -31,6 +31,8 @@ from assistant.sentences import Sentence
 PLURAL_AUTHORITY = re.compile(r"(?:les )?(?:communautés|communes|villes|intercommunalités)\b", re.IGNORECASE)
 CALENDAR = re.compile(rf"^(?:{'|'.join(P.MONTHS)}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$", re.IGNORECASE)
 """« ce 9 Juillet 2021 »: a capitalised month is not a signatory."""
+ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,6}\)")
+TOWNS_BEFORE = re.compile(r"\b(?:villes|communes) (?:de |d['’])(?:[\w’'-]+(?:,\s*|\s+))*$", re.I)
 PERSON_BEFORE_OFFICE = re.compile(
     r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|ministre|adjoint|adjointe|"
     r"vice|conseill|délégu|élu|responsable|coordinat)", re.IGNORECASE)
@@ -76,6 +78,8 @@ def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool
     for match in P.INSTITUTION_NAME.finditer(text):
         taken.append(match.span())
         start, end = clean_item(text, *match.span())
+        acronym = ACRONYM_AFTER.match(text, end, match.end())
+        end = acronym.end() if acronym else end  # « Agence régionale de santé (ARS) »: the short form stays
         r.focus.add("signatories", r.cite(chunk, sentence, text[start:end], start, end))
     if not names:
         return
@@ -92,9 +96,18 @@ def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool
             continue
         if PERSON_BEFORE_OFFICE.match(text[end:end + 30]):
             continue  # a person, named before the office
-        if r.is_doc_territory(name) or (r.focus and same_territory(territory_key(name), r.focus.key)):
+        own = r.is_doc_territory(name) or (r.focus and same_territory(territory_key(name), r.focus.key))
+        if own and not _member_town(r, text, start):
             continue
         r.focus.add("signatories", r.cite(chunk, sentence, name, start, end))
+
+
+def _member_town(r: Reading, text: str, start: int) -> bool:
+    """« la présence des villes de Strasbourg, Schiltigheim et … » in the Eurométropole de
+    Strasbourg's document: the city, a party of its own beside the intercommunal authority."""
+    territory = r.tracker.doc_territory
+    intercommunal = re.match(r"(?:la |l['’])?(?:Communauté|Eurométropole|Métropole|Agglo|Pays|PETR|Pôle)", territory, re.I)
+    return bool(intercommunal) and bool(TOWNS_BEFORE.search(text[max(0, start - 60):start]))
 
 
 def lists_of_parties(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:

@@ -83,7 +83,8 @@ def phrasings(embeddings, tmp_path_factory):
     ingestor = Ingestor(settings, embeddings)
     ingestor.run([folder])
     records = load_catalogue(settings, TODAY).records
-    texts = dict(zip(*(lambda got: (got["ids"], got["documents"]))(ingestor.collection.get(include=["documents"]))))
+    stored = ingestor.collection.get(include=["documents"])
+    texts = dict(zip(stored["ids"], stored["documents"], strict=True))
     return {normalize(r.name): r for r in records}, texts
 
 

@@ -32,7 +32,7 @@ PLURAL_AUTHORITY = re.compile(r"(?:les )?(?:communautés|communes|villes|interco
 CALENDAR = re.compile(rf"^(?:{'|'.join(P.MONTHS)}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$", re.IGNORECASE)
 """« ce 9 Juillet 2021 »: a capitalised month is not a signatory."""
 ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,6}\)")
-TOWNS_BEFORE = re.compile(r"\b(?:villes|communes) (?:de |d['’])(?:[\w’'-]+(?:,\s*|\s+))*$", re.I)
+TOWNS_BEFORE = re.compile(r"\b(?:villes|communes) (?:de |d['’])(?:[\w’'-]+(?:,\s*|\s+))*$", re.IGNORECASE)
 PERSON_BEFORE_OFFICE = re.compile(
     r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|ministre|adjoint|adjointe|"
     r"vice|conseill|délégu|élu|responsable|coordinat)", re.IGNORECASE)
@@ -106,7 +106,7 @@ def _member_town(r: Reading, text: str, start: int) -> bool:
     """« la présence des villes de Strasbourg, Schiltigheim et … » in the Eurométropole de
     Strasbourg's document: the city, a party of its own beside the intercommunal authority."""
     territory = r.tracker.doc_territory
-    intercommunal = re.match(r"(?:la |l['’])?(?:Communauté|Eurométropole|Métropole|Agglo|Pays|PETR|Pôle)", territory, re.I)
+    intercommunal = re.match(r"(?:la |l['’])?(?:Communauté|Eurométropole|Métropole|Agglo|Pays|PETR|Pôle)", territory, re.IGNORECASE)
     return bool(intercommunal) and bool(TOWNS_BEFORE.search(text[max(0, start - 60):start]))
 
 

@@ -66,6 +66,12 @@ PAGES = {
         "- Recruter un médecin coordinateur\n"
         "- Ouvrir une maison sport santé\n\n"
         "Le contrat est signé pour une période de cinq ans."),
+    "ars_fiche.md": page(
+        "Contrat local de santé du Pays de Lorvane", "ARS Normandie", "2024-05", "Normandie",
+        "Territoire : Pays de Lorvane\nDate de signature : 14 mars 2024\nPériode : 2024-2028\n"
+        "Signataires : ARS Normandie, Préfecture de l'Orne, CPAM de l'Orne\n\n"
+        "Le contrat local de santé de la Communauté de communes des Collines d'Aulnay a été signé par la "
+        "Communauté de communes des Collines d'Aulnay, l'ARS Normandie et la MSA Côtes Normandes le 3 mai 2023."),
     "clsm_brenne.md": page(
         "Lancement du conseil local de santé mentale du Pays de la Sauldre", "ARS Centre-Val de Loire",
         "2024-05", "Pays de la Sauldre",
@@ -137,6 +143,17 @@ def test_attendance_plan_heading_and_duration(phrasings):
     assert [normalize(a.value) for a in sorbier.axes] == [
         "acces aux soins de premier recours", "sante mentale des jeunes", "bien vieillir a domicile"]
     assert sorbier.duration.normalized == "5" and sorbier.period.normalized == "2024-2028"  # the plan's years
+
+
+def test_a_fact_sheet_and_a_passive_signature_by_its_parties(phrasings):
+    records, _ = phrasings
+    sheet = record(records, "lorvane")
+    assert sheet.signed_on.normalized == "2024-03-14" and sheet.period.normalized == "2024-2028"
+    assert parties(sheet.signatories) == {"ars normandie", "prefecture de l orne", "cpam de l orne"}
+    aulnay = record(records, "collines d aulnay")
+    assert aulnay.signed_on.normalized == "2023-05-03"
+    assert normalize(aulnay.collectivite.value) == "communaute de communes des collines d aulnay"
+    assert parties(aulnay.signatories) == {"ars normandie", "msa cotes normandes"}  # not the sheet's
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

@@ -14,6 +14,7 @@ from assistant.catalogue import patterns as P
 from assistant.catalogue.model import LIST_FIELDS, SINGLE_FIELDS, DocumentFacts
 from assistant.catalogue.names import is_collectivity, same_territory, territory_key
 from assistant.catalogue.phrases import between_parties, signature_parties
+from assistant.geography import is_regional_name
 from assistant.sentences import Sentence
 
 
@@ -93,7 +94,12 @@ class FocusTracker:
             self.focus_on(match.group(1))
 
     def _section(self, sentences: list[Sentence], i: int) -> None:
-        """A heading belongs to the territory its section names, if it names one."""
+        """A heading belongs to the CLS it names (« Contrat local de santé du Pays de X »), else to
+        the territory its section names, if it names one."""
+        own = P.MENTION.search(sentences[i].text) or P.MENTION_BARE.search(sentences[i].text)
+        if own and territory_key(own.group(1)) and not is_regional_name(own.group(1)):
+            self.focus_on(own.group(1))
+            return
         for following in sentences[i + 1 :]:
             if following.is_heading:
                 return

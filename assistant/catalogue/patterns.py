@@ -68,6 +68,8 @@ OFFICE_OF = re.compile(
 DONE_AT = re.compile(r"^\s*Fait à [^,]{2,60},? le\b", I)
 """« Fait à Vire, le 4 avril 2024. »: the date a contract was signed."""
 WITH = re.compile(r"\b(?:en partenariat avec|avec)\s+", I)
+BY = re.compile(r"\s+(?:conjointement\s+)?par\s+(?=\S)", I)
+"""« a été signé par A, B et C »: the parties of a passive signature."""
 CONCLUDED_BETWEEN = re.compile(
     r"\b(?:conclu|signé|passé|établi)e? entre\s+|\b(?:CLS|[Cc]ontrat [Ll]ocal de [Ss]anté)(?:\s*\(CLS\))?\s+entre\s+", I)
 """« conclu entre A et B », « le CLS entre A et B »: the parties follow."""
@@ -118,6 +120,12 @@ PLAN_PERIOD = re.compile(rf"\b(?:plan|programme|feuille de route|contrat|CLS)\b[
 """« Le plan pour 2022-2025 »: a heading naming the contract's programme by its years."""
 ONE_YEAR = re.compile(r"\bpour (?:l['’]année )?(?:19|20)\d{2}\b(?!\s*(?:-|–|—|/|à|au)\s*(?:19|20)\d{2})", I)
 """« pour 2022 »: one year of the contract, not the whole."""
+LABEL_PERIOD = re.compile(rf"^\s*(?:Période|Durée(?: du contrat)?|Calendrier|Validité|Années?)\s*:\s*(?:de |du )?{YEARS}", I)
+"""« Période : 2024-2028 » in a fact sheet."""
+LABEL_SIGNED = re.compile(r"^\s*(?:Date de (?:la )?signature|Signé le|Signature)\s*:\s*", I)
+"""« Date de signature : 14 mars 2024 » in a fact sheet."""
+LABEL_TERRITORY = re.compile(r"^\s*(?:Territoire|Collectivité(?: porteuse)?|Porteur(?: du contrat)?)\s*:\s*(\S[^:;]{1,80}?)\s*$", I)
+"""« Territoire : Pays de X » in a fact sheet names the CLS it describes."""
 PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
 """A title line that is only the contract's years (« 2018-2021 » under « Contrat local de santé »)."""
 

@@ -34,6 +34,9 @@ def signature_parties(text: str) -> list[tuple[int, int]]:
     with_ = P.WITH.search(text, signed.end())
     if with_:
         parties += split_parties(text[with_.end() : list_end(text, with_.end())], with_.end())
+    by = P.BY.match(text, signed.end()) if P.PASSIVE.match(text, signed.start()) else None
+    if by:
+        parties += split_parties(text[by.end() : list_end(text, by.end())], by.end())
     return parties
 
 

@@ -23,6 +23,7 @@ ANY_FOCUS = (
     signature.attendance,
     signature.between_block,
     signature.joint_commitment,
+    signature.fact_sheet,
 )
 ON_FOCUS = (
     periods.period,

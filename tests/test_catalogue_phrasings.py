@@ -28,7 +28,8 @@ PAGES = {
         "Trois contrats locaux de santé signés dans le Gers", "ARS Occitanie", "2025-06", "Occitanie",
         "Les contrats locaux de santé de la Communauté de communes du Val de Rieutort, du Pays des Coteaux "
         "d'Arzac et de la Ville de Lescaure ont été signés ce jeudi 12 juin 2025 à Auch.\n\n"
-        "L'ARS Occitanie accompagne les territoires dans leur démarche de santé."),
+        "L'ARS Occitanie accompagne les territoires dans leur démarche de santé.\n\n"
+        "Le contrat local de santé (CLS) de deuxième génération du Pays de Quimerch a été signé le 8 avril 2025."),
     "belcastel_reconduction.md": page(
         "La prévention au cœur du contrat local de santé", "Ville de Belcastel-les-Pins", "2021-03",
         "Belcastel-les-Pins",
@@ -109,6 +110,8 @@ def test_several_cls_named_in_one_sentence(phrasings):
     for fragment in ("val de rieutort", "coteaux d arzac", "lescaure"):
         assert record(records, fragment).signed_on.normalized == "2025-06-12"
     assert not any("occitanie" == name for name in records)
+    second = record(records, "quimerch")  # the name after « CLS de deuxième génération du … »
+    assert second.signed_on.normalized == "2025-04-08" and second.generation.normalized == "2"
 
 
 def test_listed_parties_renew_the_contract(phrasings):

@@ -85,8 +85,14 @@ _MENTION_NAME = (
     r"[A-ZÉÈÎÔÂ][\w’'-]*(?:(?:[\s-]+|[\s-]+(?:de la |de l['’]|du |des |de |d['’]|la |le |les |et |en |sur )|(?<=['’]))[A-ZÉÈÎÔÂ][\w’'-]*)*"
     r"(?![\w’'-]))"
 )
+_SPAN = r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}"
+_QUALIFIERS = (
+    rf"(?:\s+(?:{_SPAN}|\({_SPAN}\)|(?:de\s+)?(?:\d(?:e|è|ème|nd)|deuxième|seconde?|troisième|quatrième|nouvelle)"
+    r"\s+génération|intercommunal|territorial|n°\s*\d))*"
+)
+"""« CLS 2023-2028 », « CLS (2023-2028) », « CLS de 2e génération », « CLS intercommunal » before « de X »."""
 MENTION = re.compile(
-    r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?(?:\s+(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2})?\s+"
+    r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?" + _QUALIFIERS + r"\s+"
     + _OF_NAME + _MENTION_NAME
 )
 MENTION_MORE = re.compile(r"\s*(?:,\s*|\s+et\s+|,\s+et\s+)" + _OF_NAME + _MENTION_NAME)

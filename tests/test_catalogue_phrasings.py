@@ -73,6 +73,9 @@ PAGES = {
         "Signataires : ARS Normandie, Préfecture de l'Orne, CPAM de l'Orne\n\n"
         "Le contrat local de santé de la Communauté de communes des Collines d'Aulnay a été signé par la "
         "Communauté de communes des Collines d'Aulnay, l'ARS Normandie et la MSA Côtes Normandes le 3 mai 2023."),
+    "clsm_rocheval.md": page(
+        "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
+        "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
     "clsm_brenne.md": page(
         "Lancement du conseil local de santé mentale du Pays de la Sauldre", "ARS Centre-Val de Loire",
         "2024-05", "Pays de la Sauldre",
@@ -161,7 +164,7 @@ def test_a_fact_sheet_and_a_passive_signature_by_its_parties(phrasings):
 
 def test_a_mental_health_council_is_no_cls(phrasings):
     records, _ = phrasings
-    assert not any("sauldre" in name for name in records)
+    assert not any("sauldre" in name or "rocheval" in name for name in records)
 
 
 def test_every_value_is_in_its_quote_and_every_quote_in_its_chunk(phrasings):

@@ -30,9 +30,9 @@ HORIZON = re.compile(r"\b(?:à l['’]horizon|d['’]ici(?: à)?|jusqu['’](?:e
 """« à l'horizon 2030 »: the last year of a contract whose first is its signature's."""
 NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d{2})\b")
 
-CONTRACT = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b", I)
+CONTRACT = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b(?!\s+(?:loca(?:l|ux) de santé )?mentale)", I)
 """A sentence that speaks of the contract."""
-CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b", I)
+CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b(?!\s+mentale)", I)
 
 # --- signature --------------------------------------------------------------------------------
 _ASIDE = r"(?:,[^,.;]{2,40},)?"
@@ -257,7 +257,8 @@ INLINE_AXES_FREE = re.compile(
 )
 """« autour des axes suivants : a, b et c »: inline, without a count."""
 NOT_A_CLS = re.compile(
-    r"\b(?:CLSM|conseils? loca(?:l|ux) de santé mentale|ateliers? santé[- ]ville|ASV|CPTS|"
+    r"\b(?:CLSM|(?:conseils?|contrats?) loca(?:l|ux) de santé mentale|ateliers? santé[- ]ville|ASV|CPTS|PTSM|"
+    r"projets? territoria(?:l|ux) de santé(?: mentale)?|conseils? territoria(?:l|ux) de santé|"
     r"communautés? professionnelles? territoriales? de santé|contrats? de ville|"
     r"diagnostic local de santé|guide)\b",
     I,

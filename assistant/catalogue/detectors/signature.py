@@ -38,7 +38,7 @@ def signing_sentence(r: Reading, chunk: StoredChunk, sentences: list[Sentence], 
         parties(r, chunk, sentence, between)
     signed = P.SIGNED.search(text)
     done_at = P.DONE_AT.match(text)
-    if not (signed or done_at):
+    if not (signed or done_at) or about_another_device(text):
         return
     pronoun = re.match(r"^(?:Il|Elle)\b", text)
     noun = signed and re.search(r"\bsignature\b", signed.group(0), re.IGNORECASE)
@@ -157,3 +157,8 @@ def fact_sheet(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int
         if when and when[0].start() == label.end():
             match, day = when
             r.focus.set("signed_on", r.cite(chunk, sentence, match.group(0), *match.span(), day.isoformat()))
+
+
+def about_another_device(text: str) -> bool:
+    """« … ont signé le contrat local de santé mentale »: a neighbouring scheme's signature."""
+    return bool(P.NOT_A_CLS.search(text)) and not P.CONTRACT.search(P.NOT_A_CLS.sub(" ", text))

@@ -120,7 +120,7 @@ PERIOD_AFTER_WORD = re.compile(
     I,
 )
 _NUMBER_WORD = r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
-DURATION = re.compile(rf"\b(?:(?:pour|sur) une (?:durée|période) de|d.une (?:durée|période) de|sur|pour)\s+({_NUMBER_WORD})\s+ans\b(?!\s*à\s*\d)", I)
+DURATION = re.compile(rf"\b(?:(?:pour|sur) une (?:durée|période) de|d.une (?:durée|période) de|sur|pour)\s+({_NUMBER_WORD})\s+(?:ans|années)\b(?!\s*à\s*\d)", I)
 
 PLAN_PERIOD = re.compile(rf"\b(?:plan|programme|feuille de route|contrat|CLS)\b[^.:;]{{0,30}}?{YEARS}", I)
 """« Le plan pour 2022-2025 »: a heading naming the contract's programme by its years."""
@@ -186,7 +186,8 @@ PREPARATION = re.compile(
 
 GENERATION = re.compile(
     r"\b(?:(?P<n>\d)(?:e|ème|è|nd|nde)|(?P<w>deuxième|second|seconde|troisième|quatrième))\s+(?:génération|CLS|contrat local de santé|contrat)\b|"
-    r"\b(?P<avenant>avenant)\b|\b(?P<renewed>renouvel(?:é|ée|lement|le))\b",
+    r"\bCLS\s?(?P<numbered>[2-5]|II|III|IV)\b|"
+    r"\b(?P<avenant>avenant)\b|\b(?P<renewed>renouvel(?:é|ée|lement|le)|reconduit|reconduction)\b",
     I,
 )
 """« CLS de 2e génération », « son troisième contrat », « un avenant », « renouvelé »: a renewed CLS."""

@@ -156,6 +156,7 @@ def bare_line(text: str, sentence: Sentence) -> bool:
     return alone and not sentence.is_heading and 2 <= words <= 20 and not sentence.text.rstrip().endswith((".", ":", "!", "?"))
 
 
+ROMAN = {"II": "2", "III": "3", "IV": "4"}
 ORDINALS = {"deuxieme": "2", "second": "2", "seconde": "2", "troisieme": "3", "quatrieme": "4"}
 
 
@@ -165,6 +166,8 @@ def generation_of(match: re.Match) -> str:
         return match.group("n")
     if match.group("w"):
         return ORDINALS[fold(match.group("w"))]
+    if match.group("numbered"):  # « CLS3 », « CLS II »
+        return ROMAN.get(match.group("numbered").upper(), match.group("numbered"))
     return "avenant" if match.group("avenant") else "renouvelé"
 
 

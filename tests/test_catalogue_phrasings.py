@@ -25,11 +25,12 @@ def page(title: str, publisher: str, when: str, territory: str, body: str) -> st
 
 PAGES = {
     "ars_trois-cls.md": page(
-        "Trois contrats locaux de santé signés dans le Gers", "ARS Occitanie", "2025-06", "Occitanie",
+        "Trois contrats locaux de santé signés dans le Gers", "ARS Occitanie", "2025-10", "Occitanie",
         "Les contrats locaux de santé de la Communauté de communes du Val de Rieutort, du Pays des Coteaux "
         "d'Arzac et de la Ville de Lescaure ont été signés ce jeudi 12 juin 2025 à Auch.\n\n"
         "L'ARS Occitanie accompagne les territoires dans leur démarche de santé.\n\n"
-        "Le contrat local de santé (CLS) de deuxième génération du Pays de Quimerch a été signé le 8 avril 2025."),
+        "Le contrat local de santé (CLS) de deuxième génération du Pays de Quimerch a été signé le 8 avril 2025.\n\n"
+        "Le CLS3 de la Communauté de communes du Mont Sarrel a été signé le 3 sept 2025 pour cinq années."),
     "belcastel_reconduction.md": page(
         "La prévention au cœur du contrat local de santé", "Ville de Belcastel-les-Pins", "2021-03",
         "Belcastel-les-Pins",
@@ -115,6 +116,9 @@ def test_several_cls_named_in_one_sentence(phrasings):
     assert not any("occitanie" == name for name in records)
     second = record(records, "quimerch")  # the name after « CLS de deuxième génération du … »
     assert second.signed_on.normalized == "2025-04-08" and second.generation.normalized == "2"
+    third = record(records, "mont sarrel")  # an abbreviated month, « CLS3 », a duration in « années »
+    assert third.signed_on.normalized == "2025-09-03" and third.generation.normalized == "3"
+    assert third.period.normalized == "2025-2030"
 
 
 def test_listed_parties_renew_the_contract(phrasings):

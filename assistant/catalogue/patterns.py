@@ -17,22 +17,24 @@ MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
     "décembre": 12, "decembre": 12,
+    "janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "déc": 12, "dec": 12,
 }
-_MONTH = "|".join(MONTHS)
+"""Full names and the abbreviations press releases use (« 12 juil. 2023 »)."""
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DAY_MONTH_YEAR = re.compile(
-    rf"\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(1er|[0-3]?\d)\s+({_MONTH})"
-    r"(?:\s+((?:19|20)\d{2}))?\b",
+    rf"\b(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(1er|[0-3]?\d)\s+({_MONTH})(?!\w)\.?"
+    r"(?:\s+((?:19|20)\d{2})\b)?",
     I,
 )
-MONTH_YEAR = re.compile(rf"\b(?:en |dès |au mois de |courant |début |fin )({_MONTH})\s+((?:19|20)\d{{2}})\b", I)
+MONTH_YEAR = re.compile(rf"\b(?:en |dès |au mois de |courant |début |fin )({_MONTH})(?!\w)\.?\s+((?:19|20)\d{{2}})\b", I)
 """« signé en juin 2025 »: a signature known to the month."""
 HORIZON = re.compile(r"\b(?:à l['’]horizon|d['’]ici(?: à)?|jusqu['’](?:en|à))\s+((?:19|20)\d{2})\b", I)
 """« à l'horizon 2030 »: the last year of a contract whose first is its signature's."""
 NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d{2})\b")
 
-CONTRACT = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b(?!\s+(?:loca(?:l|ux) de santé )?mentale)", I)
+CONTRACT = re.compile(r"\b(?:CLS[2-5]?|contrats? loca(?:l|ux) de santé|contrat)\b(?!\s+(?:loca(?:l|ux) de santé )?mentale)", I)
 """A sentence that speaks of the contract."""
-CLS_NAME = re.compile(r"\b(?:CLS|contrats? loca(?:l|ux) de santé)\b(?!\s+mentale)", I)
+CLS_NAME = re.compile(r"\b(?:CLS[2-5]?|contrats? loca(?:l|ux) de santé)\b(?!\s+mentale)", I)
 
 # --- signature --------------------------------------------------------------------------------
 _ASIDE = r"(?:,[^,.;]{2,40},)?"
@@ -92,7 +94,7 @@ _QUALIFIERS = (
 )
 """« CLS 2023-2028 », « CLS (2023-2028) », « CLS de 2e génération », « CLS intercommunal » before « de X »."""
 MENTION = re.compile(
-    r"\b(?:CLS|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?" + _QUALIFIERS + r"\s+"
+    r"\b(?:CLS(?:[2-5]|\s(?:II|III|IV))?|[Cc]ontrats? [Ll]oca(?:l|ux) de [Ss]anté)(?:\s*\(CLS\))?" + _QUALIFIERS + r"\s+"
     + _OF_NAME + _MENTION_NAME
 )
 MENTION_MORE = re.compile(r"\s*(?:,\s*|\s+et\s+|,\s+et\s+)" + _OF_NAME + _MENTION_NAME)

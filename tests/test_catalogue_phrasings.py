@@ -74,6 +74,13 @@ PAGES = {
         "Signataires : ARS Normandie, Préfecture de l'Orne, CPAM de l'Orne\n\n"
         "Le contrat local de santé de la Communauté de communes des Collines d'Aulnay a été signé par la "
         "Communauté de communes des Collines d'Aulnay, l'ARS Normandie et la MSA Côtes Normandes le 3 mai 2023."),
+    "ars_liste.md": page(
+        "Les contrats locaux de santé en Bourgogne-Franche-Comté", "ARS Bourgogne-Franche-Comté", "2024-09",
+        "Bourgogne-Franche-Comté",
+        "Les CLS signés en 2024 :\n- CLS de la Communauté de communes des Monts Vernois (signé le 3 mars 2024)\n"
+        "- CLS du Pays de la Haute Sorne (signé le 12 avril 2024)\n\n"
+        "La Communauté de communes du Val Terrasson, qui a signé son contrat local de santé le 5 mai 2023, "
+        "prépare déjà son évaluation."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -164,6 +171,15 @@ def test_a_fact_sheet_and_a_passive_signature_by_its_parties(phrasings):
     assert aulnay.signed_on.normalized == "2023-05-03"
     assert normalize(aulnay.collectivite.value) == "communaute de communes des collines d aulnay"
     assert parties(aulnay.signatories) == {"ars normandie", "msa cotes normandes"}  # not the sheet's
+
+
+def test_a_regional_list_of_cls_and_a_relative_clause(phrasings):
+    records, _ = phrasings
+    assert record(records, "monts vernois").signed_on.normalized == "2024-03-03"
+    assert record(records, "haute sorne").signed_on.normalized == "2024-04-12"
+    terrasson = record(records, "val terrasson")
+    assert terrasson.signed_on.normalized == "2023-05-05" and "qui" not in normalize(terrasson.name).split()
+    assert not any("bourgogne" in name for name in records)
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

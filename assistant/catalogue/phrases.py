@@ -80,6 +80,9 @@ def subject_span(text: str, verb: int) -> tuple[int, int] | None:
     gathered = GATHERED.search(text, 0, verb)
     if gathered:  # « X et Y se sont réunis le 4 mars à Z pour signer »: the subject is before the verb
         end = gathered.start()
+    relative = RELATIVE.search(text, 0, end)
+    if relative:  # « la CC X, qui a signé son CLS le … »: X
+        end = relative.start()
     while end > 0 and text[end - 1] == " ":
         end -= 1
     while end > 0 and text[end - 1] == ")":  # « la CC des Villes sœurs (Eu, le Tréport) a signé »
@@ -106,6 +109,7 @@ def subject_span(text: str, verb: int) -> tuple[int, int] | None:
 
 
 GATHERED = re.compile(r"\s+(?:se sont|s['’]est|se sont officiellement) (?:réuni|retrouvé|rassemblé|donné rendez-vous)\w*\b[^,]*$")
+RELATIVE = re.compile(r",?\s+(?:qui|laquelle|lequel)\s*$")
 OPENING = re.compile(r"^(?:Depuis|Dès|En|Lors|Après|Avant|Pour|Par|Dans|Sur|Ainsi|Aujourd|Enfin|Puis|Ce|Cette|Le \d)\b")
 """Words that open an adverbial, not a name, at the head of a sentence."""
 

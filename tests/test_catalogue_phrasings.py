@@ -81,6 +81,10 @@ PAGES = {
         "- CLS du Pays de la Haute Sorne (signé le 12 avril 2024)\n\n"
         "La Communauté de communes du Val Terrasson, qui a signé son contrat local de santé le 5 mai 2023, "
         "prépare déjà son évaluation."),
+    "ars_plan-regional.md": page(
+        "Signature du CLS de la Communauté de communes du Haut Tarnier", "ARS Occitanie", "2024-09", "Occitanie",
+        "Le contrat local de santé de la Communauté de communes du Haut Tarnier a été signé le 4 septembre 2024.\n\n"
+        "Il décline localement le Projet régional de santé 2023-2028 de l'ARS Occitanie."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -180,6 +184,12 @@ def test_a_regional_list_of_cls_and_a_relative_clause(phrasings):
     terrasson = record(records, "val terrasson")
     assert terrasson.signed_on.normalized == "2023-05-05" and "qui" not in normalize(terrasson.name).split()
     assert not any("bourgogne" in name for name in records)
+
+
+def test_a_regional_plans_years_are_not_the_contracts(phrasings):
+    records, _ = phrasings
+    tarnier = record(records, "haut tarnier")
+    assert tarnier.signed_on.normalized == "2024-09-04" and tarnier.period is None
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

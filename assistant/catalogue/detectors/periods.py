@@ -4,6 +4,8 @@ duration (« pour une durée de cinq ans »), its generation (« 2e génération
 
 from __future__ import annotations
 
+import re
+
 from assistant.catalogue import patterns as P
 from assistant.catalogue.phrases import generation_of, plausible_period
 from assistant.catalogue.reading import Reading, StoredChunk
@@ -22,10 +24,23 @@ def period(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) ->
     found = P.PERIOD_AFTER_CONTRACT.search(text) or P.PERIOD_AFTER_WORD.search(text) or P.LABEL_PERIOD.match(text)
     if not found and i < 6 and P.PERIOD_LINE.match(text) and any(P.CLS_NAME.search(s.text) for s in sentences[:i]):
         found = P.PERIOD_LINE.match(text)  # the years under the contract's title
+    if found and _regional_plan_years(text, found.start(1)):
+        return
     if found and plausible_period(int(found.group(1)), int(found.group(2))):
         start, end = found.span(1)[0], found.span(2)[1]
         normalized = f"{found.group(1)}-{found.group(2)}"
         r.focus.set("period", r.cite(chunk, sentence, text[start:end], start, end, normalized))
+
+
+def _regional_plan_years(text: str, years: int) -> bool:
+    """« le Projet régional de santé 2023-2028 », « le schéma régional couvre 2023-2028 »: the
+    years of a regional or national plan, not of the CLS."""
+    before = text[max(0, years - 60):years]
+    last = max((m.end() for m in P.CLS_NAME.finditer(before)), default=0)
+    return bool(REGIONAL_SCOPE.search(before, last))
+
+
+REGIONAL_SCOPE = re.compile(r"\b(?:régional|national|nationale|PRS|SRS|PRSE|PRAPS)\b", re.IGNORECASE)
 
 
 def duration(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:

@@ -85,6 +85,12 @@ PAGES = {
         "Signature du CLS de la Communauté de communes du Haut Tarnier", "ARS Occitanie", "2024-09", "Occitanie",
         "Le contrat local de santé de la Communauté de communes du Haut Tarnier a été signé le 4 septembre 2024.\n\n"
         "Il décline localement le Projet régional de santé 2023-2028 de l'ARS Occitanie."),
+    "ars_guadeloupe.md": page(
+        "Les contrats locaux de santé", "ARS Guadeloupe, Saint-Martin, Saint-Barthélemy", "2024-03",
+        "Guadeloupe, Saint-Martin et Saint-Barthélemy",
+        "En Guadeloupe, Saint-Martin et Saint-Barthélemy, l'ARS accompagne les communes dans leur contrat local "
+        "de santé.\n\n"
+        "Le contrat local de santé de la Ville de Morne-Vert a été signé le 2 février 2024."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -190,6 +196,12 @@ def test_a_regional_plans_years_are_not_the_contracts(phrasings):
     records, _ = phrasings
     tarnier = record(records, "haut tarnier")
     assert tarnier.signed_on.normalized == "2024-09-04" and tarnier.period is None
+
+
+def test_an_overseas_ars_page_is_a_publisher_not_a_cls(phrasings):
+    records, _ = phrasings
+    assert record(records, "morne vert").signed_on.normalized == "2024-02-02"
+    assert not any("guadeloupe" in name or "saint martin" in name or "barthelemy" in name for name in records)
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

@@ -16,7 +16,7 @@ KIND_WORDS = {
     "intercommunalite", "syndicat", "normandie", "normands", "normand",
 }
 """Words that say what kind of authority a name is, not which one: left out of keys."""
-REGIONAL = {"", "normandie", "france", "region normandie"}
+REGIONAL = {"", "normandie", "france", "region normandie", "national", "nationale", "france entiere"}
 LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\bet\b|\bainsi que\b)\s+", re.IGNORECASE)
 STARTS_A_NAME = re.compile(r"^(?:la |le |les |l['’]|un |une |des )|^[A-ZÉÈÀÂÎÔÛÇ0-9]")
 ONE_NAME = re.compile(r"P[ôo]le d['’][ée]quilibre territorial et rural|Provence-Alpes|Auvergne-Rh[ôo]ne", re.IGNORECASE)

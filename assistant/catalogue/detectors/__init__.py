@@ -11,6 +11,7 @@ from assistant.catalogue.detectors import (
     names,
     parties,
     periods,
+    sheets,
     signature,
     support,
 )
@@ -23,7 +24,7 @@ ANY_FOCUS = (
     signature.attendance,
     signature.between_block,
     signature.joint_commitment,
-    signature.fact_sheet,
+    sheets.fact_sheet,
 )
 ON_FOCUS = (
     periods.period,

@@ -24,11 +24,12 @@ from assistant.catalogue.phrases import (
     subject_span,
 )
 from assistant.catalogue.reading import Reading, StoredChunk
-from assistant.geography import is_regional_name
 from assistant.sentences import Sentence
 
 
 def signing_sentence(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+    """A sentence that signs a contract: its local authority takes the focus, the other parties
+    are signatories, the date nearest the verb is the signature's."""
     sentence = sentences[i]
     text = sentence.text
     if sentence.is_heading:
@@ -140,23 +141,6 @@ def joint_commitment(r: Reading, chunk: StoredChunk, sentences: list[Sentence], 
 
 
 PERSON_TITLE = re.compile(r"\b(?:Madame|Monsieur|M\.|Mme|[Pp]résidente?|[Mm]aire|[Dd]irect(?:eur|rice))\b")
-
-
-def fact_sheet(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
-    """« Territoire : Pays de X » then « Date de signature : 14 mars 2024 »: a fact sheet's lines."""
-    sentence = sentences[i]
-    text = sentence.text
-    territory = P.LABEL_TERRITORY.match(text)
-    if territory and territory_key(territory.group(1)) and not is_regional_name(territory.group(1)):
-        partial = r.focus_on(territory.group(1))
-        if partial:
-            partial.add("names", r.cite(chunk, sentence, territory.group(1), *territory.span(1)))
-    label = P.LABEL_SIGNED.match(text)
-    if label and r.focus is not None:
-        when = nearest_date(text, label.end(), r.doc_date)
-        if when and when[0].start() == label.end():
-            match, day = when
-            r.focus.set("signed_on", r.cite(chunk, sentence, match.group(0), *match.span(), day.isoformat()))
 
 
 def about_another_device(text: str) -> bool:

@@ -91,6 +91,15 @@ PAGES = {
         "En Guadeloupe, Saint-Martin et Saint-Barthélemy, l'ARS accompagne les communes dans leur contrat local "
         "de santé.\n\n"
         "Le contrat local de santé de la Ville de Morne-Vert a été signé le 2 février 2024."),
+    "ars_actualites.md": page(
+        "Actualités santé", "ARS Nouvelle-Aquitaine", "2024-01", "Nouvelle-Aquitaine",
+        "## Saint-Virieu\n\nLe Département de la Haute-Vienne, la ville de Saint-Virieu et l'ARS Nouvelle-Aquitaine "
+        "ont signé le 8 janvier 2024 le contrat local de santé.\n\n"
+        "## Autres territoires\n\n"
+        "Signé le 20 novembre 2023, le CLS de la Communauté de communes des Deux Rives de l'Auzon couvre la "
+        "période 2023-2027.\n\n"
+        "Le Contrat Local de Santé de Saint-Aulaye-des-Monts 2024-2028 a été signé le 10 janvier 2024 par la "
+        "commune et l'ARS."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -202,6 +211,18 @@ def test_an_overseas_ars_page_is_a_publisher_not_a_cls(phrasings):
     records, _ = phrasings
     assert record(records, "morne vert").signed_on.normalized == "2024-02-02"
     assert not any("guadeloupe" in name or "saint martin" in name or "barthelemy" in name for name in records)
+
+
+def test_an_ars_news_page_of_three_cls(phrasings):
+    records, _ = phrasings
+    virieu = record(records, "saint virieu")
+    assert virieu.signed_on.normalized == "2024-01-08" and normalize(virieu.collectivite.value) == "ville de saint virieu"
+    assert {"departement de la haute vienne", "ars nouvelle aquitaine"} <= parties(virieu.signatories)
+    auzon = record(records, "deux rives")
+    assert auzon.signed_on.normalized == "2023-11-20" and auzon.period.normalized == "2023-2027"
+    aulaye = record(records, "aulaye")
+    assert aulaye.signed_on.normalized == "2024-01-10" and aulaye.period.normalized == "2024-2028"
+    assert not any("aquitaine" in name for name in records)
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

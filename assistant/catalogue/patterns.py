@@ -116,6 +116,11 @@ YEARS = r"((?:19|20)\d{2})\s*(?:-|–|—|/|à|au)\s*((?:19|20)\d{2})"
 PERIOD_AFTER_CONTRACT = re.compile(
     rf"\b(?:contrats? loca(?:l|ux) de santé|CLS|contrat)(?:\s*\(CLS\))?\s+(?:de |pour |sur )?(?:la période\s+)?{YEARS}", I
 )
+PERIOD_AFTER_NAME = re.compile(
+    rf"\b(?:contrats? loca(?:l|ux) de santé|CLS)(?:\s*\(CLS\))?\s+(?:de la |du |de l['’]|des |de |d['’])"
+    rf"[A-ZÉÈÎÔÂ][^.;:,()]{{1,60}}?\s+\(?{YEARS}", I
+)
+"""« le CLS de Saint-X 2024-2028 »: the years right after the territory's name."""
 PERIOD_AFTER_WORD = re.compile(
     rf"\b(?:engagement|engagé|signé|conclu|renouvelé|durée|période|contractualisation|plan d.actions?|plan|feuille de route|programme d.actions?|couvre|couvrira|couvrant|porte sur|"
     rf"portera sur|s.étend)\b[^.;:]{{0,40}}?\(?\s*(?:de |du |des années |les années |la période ){{0,2}}{YEARS}",

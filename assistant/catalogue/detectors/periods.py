@@ -21,7 +21,8 @@ def _contractual(r: Reading, text: str) -> bool:
 def period(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
     sentence = sentences[i]
     text = sentence.text
-    found = P.PERIOD_AFTER_CONTRACT.search(text) or P.PERIOD_AFTER_WORD.search(text) or P.LABEL_PERIOD.match(text)
+    found = (P.PERIOD_AFTER_CONTRACT.search(text) or P.PERIOD_AFTER_NAME.search(text)
+             or P.PERIOD_AFTER_WORD.search(text) or P.LABEL_PERIOD.match(text))
     if not found and i < 6 and P.PERIOD_LINE.match(text) and any(P.CLS_NAME.search(s.text) for s in sentences[:i]):
         found = P.PERIOD_LINE.match(text)  # the years under the contract's title
     if found and _regional_plan_years(text, found.start(1)):

@@ -100,6 +100,11 @@ PAGES = {
         "période 2023-2027.\n\n"
         "Le Contrat Local de Santé de Saint-Aulaye-des-Monts 2024-2028 a été signé le 10 janvier 2024 par la "
         "commune et l'ARS."),
+    "val-sorin_preparation.md": page(
+        "Vers un contrat local de santé", "Communauté de communes du Val Sorin", "2025-01",
+        "Communauté de communes du Val Sorin",
+        "La Communauté de communes du Val Sorin a lancé l'élaboration de son contrat local de santé avec l'appui de "
+        "l'ARS Grand Est. Un diagnostic partagé sera conduit en 2025."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -223,6 +228,12 @@ def test_an_ars_news_page_of_three_cls(phrasings):
     aulaye = record(records, "aulaye")
     assert aulaye.signed_on.normalized == "2024-01-10" and aulaye.period.normalized == "2024-2028"
     assert not any("aquitaine" in name for name in records)
+
+
+def test_a_contract_being_prepared(phrasings):
+    records, _ = phrasings
+    sorin = record(records, "val sorin")
+    assert sorin.status == "in_preparation" and sorin.signed_on is None and sorin.period is None
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

@@ -187,7 +187,14 @@ PREPARATION = re.compile(
     r"\b(?:CLS|contrats? loca(?:l|ux) de santé|contrat)\b[^.;]{0,80}?\b(?:actuellement |encore |désormais )?"
     r"(?:en cours d.élaboration|en (?:cours de )?préparation|en cours de rédaction|en construction)\b|"
     r"\bsignature (?:du|de ce|de son|de leur) (?:futur |prochain |nouveau )?(?:CLS|contrat)[^.;]{0,40}?\b(?:est |sera )?prévue\b|"
-    r"\b(?:futur|prochain) (?:CLS|contrat local de santé)\b",
+    r"\b(?:futur|prochain) (?:CLS|contrat local de santé)\b|"
+    r"\b(?:a|ont|avait|avaient) (?:officiellement )?(?:lancé|engagé|entamé|démarré|initié) (?:l['’]élaboration|la construction|"
+    r"la rédaction|la préparation|(?:la|une) démarche d['’]élaboration)\b[^.;]{0,20}?\b(?:CLS|contrat)\b|"
+    r"\bs['’](?:engage|engagent|est engagée?|sont engagée?s) dans (?:l['’]élaboration|la construction|la préparation|"
+    r"une démarche d['’]élaboration)\b[^.;]{0,20}?\b(?:CLS|contrat)\b|"
+    r"\bdémarche d['’]élaboration (?:du|de son|de leur|d['’]un) (?:futur |premier |nouveau |second )?(?:CLS|contrat)\b"
+    r"[^.;]{0,40}?\b(?:a |ont )?(?:démarré|débuté|commencé|été lancée?)\b|"
+    r"\bprépare(?:nt)? (?:son|leur|un) (?:premier |futur |nouveau |second |deuxième )?(?:CLS|contrat local de santé)\b",
     I,
 )
 

@@ -80,7 +80,8 @@ PAGES = {
         "Les CLS signés en 2024 :\n- CLS de la Communauté de communes des Monts Vernois (signé le 3 mars 2024)\n"
         "- CLS du Pays de la Haute Sorne (signé le 12 avril 2024)\n\n"
         "La Communauté de communes du Val Terrasson, qui a signé son contrat local de santé le 5 mai 2023, "
-        "prépare déjà son évaluation."),
+        "prépare déjà son évaluation.\n\n"
+        "Le CLS du Pays de la Haute Sorne a été signé avec la CPAM, l'UDAF et la MSA."),
     "ars_plan-regional.md": page(
         "Signature du CLS de la Communauté de communes du Haut Tarnier", "ARS Occitanie", "2024-09", "Occitanie",
         "Le contrat local de santé de la Communauté de communes du Haut Tarnier a été signé le 4 septembre 2024.\n\n"
@@ -200,7 +201,9 @@ def test_a_fact_sheet_and_a_passive_signature_by_its_parties(phrasings):
 def test_a_regional_list_of_cls_and_a_relative_clause(phrasings):
     records, _ = phrasings
     assert record(records, "monts vernois").signed_on.normalized == "2024-03-03"
-    assert record(records, "haute sorne").signed_on.normalized == "2024-04-12"
+    sorne = record(records, "haute sorne")
+    assert sorne.signed_on.normalized == "2024-04-12"
+    assert {"cpam", "udaf", "msa"} <= parties(sorne.signatories)  # a bare acronym in the roll too
     terrasson = record(records, "val terrasson")
     assert terrasson.signed_on.normalized == "2023-05-05" and "qui" not in normalize(terrasson.name).split()
     assert not any("bourgogne" in name for name in records)

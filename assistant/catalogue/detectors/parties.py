@@ -31,6 +31,10 @@ from assistant.sentences import Sentence
 PLURAL_AUTHORITY = re.compile(r"(?:les )?(?:communautés|communes|villes|intercommunalités)\b", re.IGNORECASE)
 CALENDAR = re.compile(rf"^(?:{'|'.join(P.MONTHS)}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$", re.IGNORECASE)
 """« ce 9 Juillet 2021 »: a capitalised month is not a signatory."""
+ACRONYM_ITEM = re.compile(r"(?:(?<=, )|(?<=\()|(?<=\bla )|(?<=\ble )|(?<=\bl['’]))([A-Z]{3,6})(?=\s*(?:,|\)|\(|\s+et\b|\.?$))")
+"""« la CPAM, la MRSI (…) et la CPTS »: an organisation's acronym as an item of the parties' roll."""
+NOT_AN_ORGANISATION = {"CLS", "CLSM", "PRS", "CPOM", "COPIL", "COTECH", "HPST", "PTSM", "CRTE", "QPV", "EPCI", "PETR",
+                       "DLS", "ASV", "SRS", "PRSE", "PRAPS", "ORS"}
 ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,6}\)")
 TOWNS_BEFORE = re.compile(r"\b(?:villes|communes) (?:de |d['’])(?:[\w’'-]+(?:,\s*|\s+))*$", re.IGNORECASE)
 PERSON_BEFORE_OFFICE = re.compile(
@@ -69,10 +73,11 @@ def parties(r: Reading, chunk: StoredChunk, sentence: Sentence, spans: list[tupl
             r.focus.add("signatories", r.cite(chunk, sentence, text[start:end], start, end))
 
 
-def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool = False) -> None:
+def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool = False, acronyms: bool = False) -> None:
     """Institutions a signing sentence names, however it names them (« en présence de X,
     directeur général de l'ARS Normandie »); with `names`, any other name too (« les villes de
-    Strasbourg, Schiltigheim et Illkirch »), but never a person (« Josée Massi, maire »)."""
+    Strasbourg, Schiltigheim et Illkirch »), but never a person (« Josée Massi, maire »); with
+    `acronyms`, the bare acronyms of the roll too (« la CARSAT, la MRSI et la CPTS »)."""
     text = sentence.text
     taken: list[tuple[int, int]] = []
     for match in P.INSTITUTION_NAME.finditer(text):
@@ -81,6 +86,9 @@ def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool
         acronym = ACRONYM_AFTER.match(text, end, match.end())
         end = acronym.end() if acronym else end  # « Agence régionale de santé (ARS) »: the short form stays
         r.focus.add("signatories", r.cite(chunk, sentence, text[start:end], start, end))
+    for match in ACRONYM_ITEM.finditer(text) if acronyms else ():
+        if match.group(1) not in NOT_AN_ORGANISATION and not any(a <= match.start() < b for a, b in taken):
+            r.focus.add("signatories", r.cite(chunk, sentence, match.group(1), *match.span(1)))
     if not names:
         return
     runs = [span for m in P.NAME_RUN.finditer(text) for span in split_parties(m.group(0), m.start()) or [m.span()]]

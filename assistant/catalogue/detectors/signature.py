@@ -53,7 +53,7 @@ def signing_sentence(r: Reading, chunk: StoredChunk, sentences: list[Sentence], 
     focus = r.focus
     if focus is None:
         return
-    institutions(r, chunk, sentence)
+    institutions(r, chunk, sentence, acronyms=True)
     after = signed.end() if signed else done_at.end()
     when = nearest_date(text, after, r.doc_date)
     if when:

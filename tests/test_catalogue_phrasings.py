@@ -106,6 +106,12 @@ PAGES = {
         "Communauté de communes du Val Sorin",
         "La Communauté de communes du Val Sorin a lancé l'élaboration de son contrat local de santé avec l'appui de "
         "l'ARS Grand Est. Un diagnostic partagé sera conduit en 2025."),
+    "ars_elus.md": page(
+        "Signature de deux contrats locaux de santé", "ARS Hauts-de-France", "2024-04", "Hauts-de-France",
+        "M. Jean Dufresne, président de la Communauté de communes du Val de Sélune, et Mme Anne Roche, directrice "
+        "générale de l'ARS Hauts-de-France, ont signé le contrat local de santé le 4 avril 2024.\n\n"
+        "Le 10 avril 2024, Mme Lucie Parant, maire de Fresnoy-le-Bourg, et le préfet de l'Aisne ont signé le "
+        "contrat local de santé de la commune."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -237,6 +243,19 @@ def test_a_contract_being_prepared(phrasings):
     records, _ = phrasings
     sorin = record(records, "val sorin")
     assert sorin.status == "in_preparation" and sorin.signed_on is None and sorin.period is None
+
+
+def test_people_sign_for_their_institutions(phrasings):
+    records, _ = phrasings
+    selune = record(records, "val de selune")
+    assert selune.signed_on.normalized == "2024-04-04"
+    assert normalize(selune.collectivite.value) == "communaute de communes du val de selune"
+    assert parties(selune.signatories) == {"ars hauts de france"}
+    fresnoy = record(records, "fresnoy")
+    assert fresnoy.signed_on.normalized == "2024-04-10" and normalize(fresnoy.collectivite.value) == "fresnoy le bourg"
+    for rec in (selune, fresnoy):
+        assert not any(person in normalize(c.value) for c in [*rec.signatories, rec.collectivite]
+                       for person in ("dufresne", "roche", "parant"))
 
 
 def test_a_mental_health_council_is_no_cls(phrasings):

@@ -70,8 +70,9 @@ def institution_of(text: str, start: int, end: int) -> tuple[int, int]:
     office = re.match(r"^(?:(?:le |la )?(?:directeur|directrice|président|présidente|maire|délégué|déléguée)"
                       r"(?: général| générale| départemental| départementale| territorial| territoriale)?)\s+"
                       r"(?:de la |de l['’]|du |des |de |d['’])", item, re.IGNORECASE)
-    if office and P.INSTITUTION.search(item[office.end():]) or (office and is_collectivity(item[office.end():])):
-        start += office.end()
+    mayor = office and re.match(r"(?:le |la )?maire\b", item, re.IGNORECASE)
+    if office and (P.INSTITUTION.search(item[office.end():]) or is_collectivity(item[office.end():]) or mayor):
+        start += office.end()  # « maire de Toulon »: the commune
     return start, end
 
 
@@ -95,6 +96,8 @@ def subject_span(text: str, verb: int) -> tuple[int, int] | None:
         end = max(i, 0)
         while end > 0 and text[end - 1] == " ":
             end -= 1
+    if end > 0 and text[end - 1] == ",":  # « M. X, maire de Y, a signé »: the apposition closes
+        end -= 1
     start = text.rfind(", ", 0, end)
     start = start + 2 if start >= 0 else 0
     start = listed_subject_start(text, start)
@@ -114,6 +117,13 @@ OPENING = re.compile(r"^(?:Depuis|Dès|En|Lors|Après|Avant|Pour|Par|Dans|Sur|Ai
 """Words that open an adverbial, not a name, at the head of a sentence."""
 
 
+OFFICE_SEGMENT = re.compile(
+    r"(?:et )?(?:le |la )?(?:maire|président|présidente|vice-présidente?|directeur|directrice|préfet|préfète|sous-préfète?)\b",
+    re.IGNORECASE)
+"""« M. X, président de la CC Y, et Mme Z, directrice de l'ARS W, ont signé »: a person's office,
+part of the subject, and the way to its institution (see `institution_of`)."""
+
+
 def listed_subject_start(text: str, start: int) -> int:
     """« La Ville de X, l'ARS Y et la Préfecture Z ont signé »: the comma-separated names before
     the last one belong to the subject too, back to a date or an adverbial that opens the sentence."""
@@ -121,8 +131,11 @@ def listed_subject_start(text: str, start: int) -> int:
         before = text.rfind(", ", 0, start - 2)
         segment_start = before + 2 if before >= 0 else 0
         segment = text[segment_start : start - 2]
+        office = OFFICE_SEGMENT.match(text, start) or OFFICE_SEGMENT.match(segment)
         named = len(segment.split()) <= 2 or re.search(r"\s[A-ZÉÈÎÔÂ]", segment) or P.COLLECTIVITY.search(strip_article(segment))
-        if not is_name(segment) or not named or OPENING.match(segment) or re.search(r"\b(?:19|20)\d{2}\b", segment) or len(segment.split()) > 8:
+        if not office and (not is_name(segment) or not named):
+            break
+        if OPENING.match(segment) or re.search(r"\b(?:19|20)\d{2}\b", segment) or len(segment.split()) > (14 if office else 8):
             break
         start = segment_start
     return start

@@ -31,6 +31,7 @@ from assistant.sentences import Sentence
 PLURAL_AUTHORITY = re.compile(r"(?:les )?(?:communautés|communes|villes|intercommunalités)\b", re.IGNORECASE)
 CALENDAR = re.compile(rf"^(?:{'|'.join(P.MONTHS)}|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$", re.IGNORECASE)
 """« ce 9 Juillet 2021 »: a capitalised month is not a signatory."""
+MAYOR = re.compile(r"\bmaire\b", re.IGNORECASE)
 ACRONYM_ITEM = re.compile(r"(?:(?<=, )|(?<=\()|(?<=\bla )|(?<=\ble )|(?<=\bl['’]))([A-Z]{3,6})(?=\s*(?:,|\)|\(|\s+et\b|\.?$))")
 """« la CPAM, la MRSI (…) et la CPTS »: an organisation's acronym as an item of the parties' roll."""
 NOT_AN_ORGANISATION = {"CLS", "CLSM", "PRS", "CPOM", "COPIL", "COTECH", "HPST", "PTSM", "CRTE", "QPV", "EPCI", "PETR",
@@ -45,10 +46,18 @@ PERSON_BEFORE_OFFICE = re.compile(
 def parties(r: Reading, chunk: StoredChunk, sentence: Sentence, spans: list[tuple[int, int]]) -> None:
     """The local authority among the parties takes the focus; the others are signatories."""
     text = sentence.text
-    named = [(s, e) for s, e in spans if is_name(text[s:e]) and not P.CONTRACT.match(strip_article(text[s:e]))]
+    communes = set()  # « Mme X, maire de Y »: Y is a commune, whatever its name looks like
+    mapped = []
+    for span in spans:
+        cleaned = clean_item(text, *span)
+        office = institution_of(text, *cleaned)  # « M. X, président de la CC Y » → the CC Y
+        if MAYOR.search(text[cleaned[0]:office[0]]):
+            communes.add(office)
+        mapped.append(office)
+    named = [(s, e) for s, e in mapped if is_name(text[s:e]) and not P.CONTRACT.match(strip_article(text[s:e]))]
     authority = next(
         ((s, e) for s, e in named if r.is_doc_territory(text[s:e])),
-        next(((s, e) for s, e in named if is_collectivity(strip_article(text[s:e]))), None),
+        next(((s, e) for s, e in named if is_collectivity(strip_article(text[s:e])) or (s, e) in communes), None),
     )
     if authority:
         start, end = clean_item(text, *authority)
@@ -65,7 +74,7 @@ def parties(r: Reading, chunk: StoredChunk, sentence: Sentence, spans: list[tupl
             continue
         if plural and not P.INSTITUTION.search(text[span[0]:span[1]]):
             continue  # « les communautés de communes A, B et C »: B and C share the plural authority
-        start, end = institution_of(text, *clean_item(text, *span))
+        start, end = span
         inside = P.INSTITUTION_NAME.search(text, start, end)
         if inside and len(text[start:end].split()) > 4:  # « l'État représenté par le Préfet »
             start, end = clean_item(text, *inside.span())

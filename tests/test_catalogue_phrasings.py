@@ -36,7 +36,8 @@ PAGES = {
         "Belcastel-les-Pins",
         "Mardi 9 mars 2021, la Ville de Belcastel-les-Pins, l'ARS Provence-Alpes-Côte d'Azur et la Préfecture "
         "du Var ont reconduit le contrat local de santé signé en 2016.\n\n"
-        "Le contrat est conclu jusqu'en 2026."),
+        "Le contrat est conclu jusqu'en 2026. Trois enjeux stratégiques structurent le contrat : la prévention "
+        "des chutes, l'accès aux soins dentaires, la santé des aidants."),
     "ars_iles.md": page(
         "Le contrat local de santé des îles de Kerlann entre en action", "ARS Bretagne", "2019-09",
         "îles de Kerlann",
@@ -166,6 +167,8 @@ def test_listed_parties_renew_the_contract(phrasings):
     assert normalize(belcastel.collectivite.value) == "ville de belcastel les pins"
     assert {"ars provence alpes cote d azur", "prefecture du var"} <= parties(belcastel.signatories)
     assert belcastel.period.normalized == "2021-2026"  # « jusqu'en 2026 » with the signature's year
+    assert [normalize(a.value) for a in belcastel.axes] == [
+        "prevention des chutes", "acces aux soins dentaires", "sante des aidants"]  # « 3 enjeux stratégiques : »
 
 
 def test_an_implementing_convention_is_not_the_contracts_signature(phrasings):

@@ -145,7 +145,7 @@ PERIOD_LINE = re.compile(rf"^\s*(?:#+\s*)?\(?{YEARS}\)?\s*$")
 # --- contents ---------------------------------------------------------------------------------
 AXES_WORD = re.compile(
     r"\baxes?\b|\borientations? (?:stratégiques|prioritaires)\b|"
-    r"\bthématiques prioritaires\b|\bobjectifs stratégiques\b",
+    r"\bthématiques prioritaires\b|\bobjectifs stratégiques\b|\benjeux (?:stratégiques|prioritaires)\b",
     I,
 )
 AXIS_LINE = re.compile(
@@ -262,7 +262,8 @@ CARRIED_BY = re.compile(r"\bporté\w*\s+(?:conjointement\s+)?(?:localement\s+)?(
 SIGNATORIES_WORD = re.compile(r"\b(?:co)?signataires?\b|\bparties? (?:signataires|prenantes)\b", I)
 INLINE_AXES = re.compile(
     r"\b(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:grands? |principaux |principales )?"
-    r"(?:axes|orientations stratégiques)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
+    r"(?:axes|orientations (?:stratégiques|prioritaires)|enjeux (?:stratégiques|prioritaires)|priorités(?: stratégiques)?|"
+    r"objectifs stratégiques)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
     r"[^:.;]{0,60}?:\s*(?P<items>[^.:]+)(?=[.]|$)",
     I,
 )

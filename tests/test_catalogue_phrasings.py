@@ -113,6 +113,9 @@ PAGES = {
         "générale de l'ARS Hauts-de-France, ont signé le contrat local de santé le 4 avril 2024.\n\n"
         "Le 10 avril 2024, Mme Lucie Parant, maire de Fresnoy-le-Bourg, et le préfet de l'Aisne ont signé le "
         "contrat local de santé de la commune."),
+    "rivebelle_cls.md": page(
+        "Contrat local de santé", "Ville de Rivebelle", "2024", "Rivebelle",
+        "Le contrat local de santé de la Ville de Rivebelle, du Département et de l'ARS a été signé le 2 mai 2024."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -264,6 +267,8 @@ def test_people_sign_for_their_institutions(phrasings):
 def test_a_mental_health_council_is_no_cls(phrasings):
     records, _ = phrasings
     assert not any("sauldre" in name or "rocheval" in name for name in records)
+    assert record(records, "rivebelle").signed_on.normalized == "2024-05-02"
+    assert not any(name in ("departement", "ars") for name in records)  # parties named after « CLS de »
 
 
 def test_every_value_is_in_its_quote_and_every_quote_in_its_chunk(phrasings):

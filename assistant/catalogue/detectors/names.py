@@ -27,8 +27,8 @@ def mention(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -
     group = []
     for start, end in spans:
         name = text[start:end]
-        if not territory_key(name) or is_regional_name(name):
-            continue
+        if not territory_key(name) or is_regional_name(name) or (group and P.INSTITUTION.search(name)):
+            continue  # « le CLS de la Ville de X et du Département »: the Département is a party, not a CLS
         partial = r.focus_on(name)
         if partial:
             partial.add("names", r.cite(chunk, sentence, name, start, end))

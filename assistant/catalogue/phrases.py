@@ -77,6 +77,8 @@ def institution_of(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def subject_span(text: str, verb: int) -> tuple[int, int] | None:
+    """The subject of the verb at `verb`: the names before it, back to the adverbial or the date
+    that opens the sentence; None when it is a pronoun or a common noun."""
     end = verb
     gathered = GATHERED.search(text, 0, verb)
     if gathered:  # « X et Y se sont réunis le 4 mars à Z pour signer »: the subject is before the verb
@@ -142,6 +144,7 @@ def listed_subject_start(text: str, start: int) -> int:
 
 
 def list_end(text: str, start: int) -> int:
+    """Where a list of parties that starts at `start` ends (outside parentheses)."""
     depth = 0
     for i in range(start, len(text)):
         char = text[i]
@@ -152,6 +155,7 @@ def list_end(text: str, start: int) -> int:
 
 
 def nearest_date(text: str, after: int, fallback: date | None) -> tuple[re.Match, date] | None:
+    """The full date closest after `after` (else closest before): a signature's date follows its verb."""
     found = []
     for pattern in (P.DAY_MONTH_YEAR, P.NUMERIC_DATE):
         for match in pattern.finditer(text):

@@ -110,7 +110,8 @@ PAGES = {
     "ars_elus.md": page(
         "Signature de deux contrats locaux de santé", "ARS Hauts-de-France", "2024-04", "Hauts-de-France",
         "M. Jean Dufresne, président de la Communauté de communes du Val de Sélune, et Mme Anne Roche, directrice "
-        "générale de l'ARS Hauts-de-France, ont signé le contrat local de santé le 4 avril 2024.\n\n"
+        "générale de l'ARS Hauts-de-France, ont signé le contrat local de santé le 4 avril 2024. La CCVS a signé "
+        "son premier contrat local de santé.\n\n"
         "Le 10 avril 2024, Mme Lucie Parant, maire de Fresnoy-le-Bourg, et le préfet de l'Aisne ont signé le "
         "contrat local de santé de la commune."),
     "rivebelle_cls.md": page(
@@ -256,7 +257,7 @@ def test_people_sign_for_their_institutions(phrasings):
     selune = record(records, "val de selune")
     assert selune.signed_on.normalized == "2024-04-04"
     assert normalize(selune.collectivite.value) == "communaute de communes du val de selune"
-    assert parties(selune.signatories) == {"ars hauts de france"}
+    assert parties(selune.signatories) == {"ars hauts de france"}  # not « CCVS », its own acronym
     fresnoy = record(records, "fresnoy")
     assert fresnoy.signed_on.normalized == "2024-04-10" and normalize(fresnoy.collectivite.value) == "fresnoy le bourg"
     for rec in (selune, fresnoy):

@@ -70,7 +70,7 @@ def parties(r: Reading, chunk: StoredChunk, sentence: Sentence, spans: list[tupl
         return
     plural = bool(authority and PLURAL_AUTHORITY.match(text[authority[0]:authority[1]]))
     for span in named:
-        if span == authority:
+        if span == authority or own_acronym(r, text[span[0]:span[1]]):
             continue
         if plural and not P.INSTITUTION.search(text[span[0]:span[1]]):
             continue  # « les communautés de communes A, B et C »: B and C share the plural authority
@@ -96,7 +96,8 @@ def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool
         end = acronym.end() if acronym else end  # « Agence régionale de santé (ARS) »: the short form stays
         r.focus.add("signatories", r.cite(chunk, sentence, text[start:end], start, end))
     for match in ACRONYM_ITEM.finditer(text) if acronyms else ():
-        if match.group(1) not in NOT_AN_ORGANISATION and not any(a <= match.start() < b for a, b in taken):
+        if match.group(1) not in NOT_AN_ORGANISATION and not own_acronym(r, match.group(1)) and not any(
+                a <= match.start() < b for a, b in taken):
             r.focus.add("signatories", r.cite(chunk, sentence, match.group(1), *match.span(1)))
     if not names:
         return
@@ -117,6 +118,20 @@ def institutions(r: Reading, chunk: StoredChunk, sentence: Sentence, names: bool
         if own and not _member_town(r, text, start):
             continue
         r.focus.add("signatories", r.cite(chunk, sentence, name, start, end))
+
+
+def own_acronym(r: Reading, name: str) -> bool:
+    """« la CCHVO » in the Communauté de communes du Haut Val d'Oise's text: the authority itself."""
+    bare = strip_article(name)
+    if not re.fullmatch(r"[A-Z]{2,8}", bare):
+        return False
+    names = [r.tracker.doc_territory, *(c.value for c in (r.focus.names if r.focus else []))]
+    return any(bare == _initials(n) for n in names if n)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[\w’'-]+", re.sub(r"\b[dl]['’]", " ", name))
+                   if w.lower() not in {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "aux"}).upper()
 
 
 def _member_town(r: Reading, text: str, start: int) -> bool:

@@ -109,7 +109,19 @@ def party_key(name: str) -> str:
     """Folded words without stop words: « ARS de Normandie » and « ARS Normandie » are one party,
     and so are « Agence régionale de santé (ARS) » and « Agence régionale de santé »."""
     name = re.sub(r"\s*\([A-Z]{2,6}\)", " ", name)
-    return " ".join(w for w in words(name) if w not in STOPWORDS)
+    key = " ".join(w for w in words(name) if w not in STOPWORDS)
+    for long, short in SHORT_FORMS:
+        key = re.sub(long, short, key)
+    return key
+
+
+SHORT_FORMS = (
+    (r"\bagence regionale (?:la )?sante\b", "ars"),
+    (r"\bcaisse primaire assurance maladie\b", "cpam"),
+    (r"\bcaisse allocations familiales\b", "caf"),
+    (r"\bmutualite sociale agricole\b", "msa"),
+)
+"""« Agence régionale de santé de Guyane » and « ARS de Guyane » are one party."""
 
 
 def _protected(text: str) -> list[tuple[int, int]]:

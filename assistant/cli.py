@@ -110,12 +110,6 @@ def stats(
         out.print(table)
 
 
-FIELD_LABELS = {
-    "territory": "Territoire", "collectivite": "Collectivité signataire", "signatories": "Autres signataires",
-    "partners": "Partenaires", "signed_on": "Date de signature", "period": "Période", "duration": "Durée",
-    "preparation": "En préparation", "axes": "Axes", "actions": "Actions", "coordination": "Coordination",
-    "funding": "Financement", "horizon": "Échéance", "generation": "Renouvellement",
-}
 
 
 @app.command()
@@ -125,6 +119,7 @@ def catalog(
 ) -> None:
     """Catalogue des CLS : territoire, signataires, dates, axes, actions… chaque valeur citée."""
     from assistant.catalogue import load_catalogue
+    from assistant.catalogue.model import FIELD_LABELS
     from assistant.core.dates import french_date
 
     with _reported():

@@ -26,7 +26,7 @@ SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
 PART_SEPARATOR = re.compile(r"\s*(?:,\s*(?:et|ou|puis|mais)\b|;|,|\bet\b|\bpuis\b)\s*", re.IGNORECASE)
 TOKEN = re.compile(r"[\w-]+['’]?|[^\w\s]")
 """Words (« d' » apart from what it elides, « Saint-Gilles » whole) and punctuation."""
-NAME_LINKS = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "en", "sous", "lès", "les"}
+NAME_LINKS = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "en", "sous", "lès"}
 GENERIC_ACRONYMS = {acronym for acronym in GLOSSARY}
 """Acronyms of the field (CLS, ARS, CPTS…): words of the question, not names to match."""
 ROMAN_NUMERAL = re.compile(r"[IVX]+")

@@ -20,8 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 from assistant.catalogue import CatalogueSource, aggregates, build_catalogue, load_catalogue, timeline
 from assistant.catalogue.questions import catalogue_question
 from assistant.catalogue.status import with_status
-from assistant.evaluation import load_questions, normalize
 from assistant.core.glossary import GLOSSARY, glossary_entries
+from assistant.evaluation import load_questions, normalize
 from assistant.service import load_assistant
 from ingest.pipeline import Ingestor
 from tests.conftest import ROOT, SHARED, make_settings

@@ -14,8 +14,8 @@ from assistant.catalogue.answers import catalogue_answer
 from assistant.catalogue.model import Catalogue, Cited, ContractRecord, Source
 from assistant.catalogue.questions import catalogue_question
 from assistant.catalogue.views import timeline_bars
-from assistant.evaluation import normalize
 from assistant.core.geography import REGIONS, find_region, is_regional_name, region_of, regions_in
+from assistant.evaluation import normalize
 from ingest.cleaning import strip_loader_markup
 from ingest.manifest import read_manifest
 from ingest.pipeline import Ingestor

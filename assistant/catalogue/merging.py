@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.catalogue.model import LIST_FIELDS as LIST
 from assistant.catalogue.model import SINGLE_FIELDS as SINGLE
 from assistant.catalogue.model import Catalogue, Cited, ContractRecord, DocumentFacts, Extraction
 from assistant.catalogue.names import party_key, same_territory
 from assistant.catalogue.status import with_status
+from assistant.core.filters import Filters
 from assistant.core.french import fold
 
-ADDED_UP = ("signatories", "partners", "actions", "coordination", "funding")
+ADDED_UP = tuple(name for name in LIST if name != "axes")
+"""Lists every document adds to; a contract's axes are the newest document's list (older ones are alternates)."""
 
 
-def catalogue_view(extraction: Extraction, today: date, filters=None) -> Catalogue:
+def catalogue_view(extraction: Extraction, today: date, filters: Filters | None = None) -> Catalogue:
     """The catalogue of the documents `filters` (assistant.retrieval.Filters) accept: merged from
     their facts only, statuses as of `today`."""
     accepted = (lambda source: filters.accepts(source.metadata)) if filters else (lambda source: True)

@@ -6,15 +6,13 @@ check it), with at most a machine form beside it (an ISO date, a pair of years) 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from assistant.core.dates import french_date
 
 FILTER_KEYS = ("territory", "doc_type", "publisher", "date_num", "visibility")
 """Chunk metadata kept with each source, so retrieval filters apply to catalogue answers too."""
 
-SINGLE_FIELDS = ("collectivite", "signed_on", "period", "duration", "preparation", "horizon", "generation")
-LIST_FIELDS = ("signatories", "partners", "axes", "actions", "coordination", "funding")
 MAX_FACTS = 6
 """Coordination or funding sentences kept per document and CLS: a long contract repeats them."""
 STATUS_LABELS = {
@@ -54,31 +52,52 @@ class Cited:
     """Machine form when useful: ISO date, « 2023-2028 », a number of years, a sheet number."""
 
 
+def _one(label: str):
+    return field(default=None, kw_only=True, metadata={"label": label})
+
+
+def _several(label: str):
+    return field(default_factory=list, kw_only=True, metadata={"label": label, "several": True})
+
+
 @dataclass
-class ContractRecord:
+class ContractFields:
+    """The cited facts of a CLS, declared once with their French labels: what one document says
+    (`DocumentFacts`) and what the record merged from its documents holds (`ContractRecord`);
+    the extraction, the merge, the storage, the CLI and the app read this list."""
+
+    collectivite: Cited | None = _one("Collectivité signataire")
+    """The signing local authority, as the signature sentence names it."""
+    signatories: list[Cited] = _several("Signataires")
+    """The other signatories (ARS, CPAM…)."""
+    partners: list[Cited] = _several("Partenaires")
+    signed_on: Cited | None = _one("Date de signature")
+    period: Cited | None = _one("Période")
+    duration: Cited | None = _one("Durée")
+    preparation: Cited | None = _one("En préparation")
+    """A sentence saying the contract is being prepared."""
+    horizon: Cited | None = _one("Échéance")
+    """« à l'horizon 2030 »: the last year, when no period is stated."""
+    generation: Cited | None = _one("Renouvellement")
+    """A renewed CLS: « 2e génération » (normalized « 2 »), « avenant », « renouvelé »."""
+    axes: list[Cited] = _several("Axes stratégiques")
+    actions: list[Cited] = _several("Actions")
+    coordination: list[Cited] = _several("Coordination")
+    funding: list[Cited] = _several("Financement")
+
+
+SINGLE_FIELDS = tuple(f.name for f in fields(ContractFields) if not f.metadata.get("several"))
+LIST_FIELDS = tuple(f.name for f in fields(ContractFields) if f.metadata.get("several"))
+FIELD_LABELS = {"territory": "Territoire"} | {f.name: f.metadata["label"] for f in fields(ContractFields)}
+
+
+@dataclass
+class ContractRecord(ContractFields):
     """One CLS: a territory's contract as the indexed documents describe it."""
 
     key: str
     """Normalised territory: documents about the same CLS share it."""
     territory: Cited
-    collectivite: Cited | None = None
-    """The signing local authority, as the signature sentence names it."""
-    signatories: list[Cited] = field(default_factory=list)
-    """The other signatories (ARS, CPAM…)."""
-    partners: list[Cited] = field(default_factory=list)
-    signed_on: Cited | None = None
-    period: Cited | None = None
-    duration: Cited | None = None
-    preparation: Cited | None = None
-    """A sentence saying the contract is being prepared."""
-    horizon: Cited | None = None
-    """« à l'horizon 2030 »: the last year, when no period is stated."""
-    generation: Cited | None = None
-    """A renewed CLS: « 2e génération » (normalized « 2 »), « avenant », « renouvelé »."""
-    axes: list[Cited] = field(default_factory=list)
-    actions: list[Cited] = field(default_factory=list)
-    coordination: list[Cited] = field(default_factory=list)
-    funding: list[Cited] = field(default_factory=list)
     alternates: dict[str, list[Cited]] = field(default_factory=dict)
     """Older documents' differing values, per field, each with its own citation."""
     status: str = "unknown"
@@ -111,10 +130,10 @@ class ContractRecord:
     def cited_fields(self) -> list[tuple[str, Cited]]:
         """Every (field name, value) of the record, alternates included: what tests check."""
         found: list[tuple[str, Cited]] = [("territory", self.territory)]
-        for name in ("collectivite", "signed_on", "period", "duration", "preparation", "horizon", "generation"):
+        for name in SINGLE_FIELDS:
             if getattr(self, name):
                 found.append((name, getattr(self, name)))
-        for name in ("signatories", "partners", "axes", "actions", "coordination", "funding"):
+        for name in LIST_FIELDS:
             found += [(name, cited) for cited in getattr(self, name)]
         for name, values in self.alternates.items():
             found += [(name, cited) for cited in values]
@@ -141,11 +160,9 @@ class ContractRecord:
     @classmethod
     def from_dict(cls, data: dict) -> ContractRecord:
         data = {k: v for k, v in data.items() if k not in ("name", "status_label")}
-        single = ("territory", "collectivite", "signed_on", "period", "duration", "preparation", "horizon", "generation")
-        lists = ("signatories", "partners", "axes", "actions", "coordination", "funding")
-        for name in single:
+        for name in ("territory", *SINGLE_FIELDS):
             data[name] = _cited(data[name]) if data.get(name) else None
-        for name in lists:
+        for name in LIST_FIELDS:
             data[name] = [_cited(item) for item in data.get(name, [])]
         data["alternates"] = {k: [_cited(i) for i in v] for k, v in data.get("alternates", {}).items()}
         return cls(**data)
@@ -169,7 +186,7 @@ class StatedCount:
 
 
 @dataclass
-class DocumentFacts:
+class DocumentFacts(ContractFields):
     """What one document says about one CLS. This is what is stored: records are merged from it
     when read, after leaving out the documents a reader may not see, so a public view is exactly
     the catalogue of a store without the hidden documents."""
@@ -179,19 +196,6 @@ class DocumentFacts:
     doc_date: str
     names: list[Cited] = field(default_factory=list)
     """Territory names read in the text (collectivité first)."""
-    collectivite: Cited | None = None
-    signatories: list[Cited] = field(default_factory=list)
-    partners: list[Cited] = field(default_factory=list)
-    signed_on: Cited | None = None
-    period: Cited | None = None
-    duration: Cited | None = None
-    preparation: Cited | None = None
-    horizon: Cited | None = None
-    generation: Cited | None = None
-    axes: list[Cited] = field(default_factory=list)
-    actions: list[Cited] = field(default_factory=list)
-    coordination: list[Cited] = field(default_factory=list)
-    funding: list[Cited] = field(default_factory=list)
     territory: Cited | None = None
     """Set once the document is read: the name the record is cited by."""
     region: str = ""

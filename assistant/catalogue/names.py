@@ -16,7 +16,7 @@ KIND_WORDS = {
     "intercommunalite", "syndicat", "normandie", "normands", "normand",
 }
 """Words that say what kind of authority a name is, not which one: left out of keys."""
-REGIONAL = {"", "normandie", "france", "region normandie"}
+REGIONAL = {"", "normandie", "france", "region normandie", "national", "nationale", "france entiere"}
 LIST_SEPARATOR = re.compile(r"\s*(?:,|;|\bet\b|\bainsi que\b)\s+", re.IGNORECASE)
 STARTS_A_NAME = re.compile(r"^(?:la |le |les |l['’]|un |une |des )|^[A-ZÉÈÀÂÎÔÛÇ0-9]")
 ONE_NAME = re.compile(r"P[ôo]le d['’][ée]quilibre territorial et rural|Provence-Alpes|Auvergne-Rh[ôo]ne", re.IGNORECASE)
@@ -106,8 +106,22 @@ def _splits(text: str, match: re.Match, loose: bool) -> bool:
 
 
 def party_key(name: str) -> str:
-    """Folded words without stop words: « ARS de Normandie » and « ARS Normandie » are one party."""
-    return " ".join(w for w in words(name) if w not in STOPWORDS)
+    """Folded words without stop words: « ARS de Normandie » and « ARS Normandie » are one party,
+    and so are « Agence régionale de santé (ARS) » and « Agence régionale de santé »."""
+    name = re.sub(r"\s*\([A-Z]{2,6}\)", " ", name)
+    key = " ".join(w for w in words(name) if w not in STOPWORDS)
+    for long, short in SHORT_FORMS:
+        key = re.sub(long, short, key)
+    return key
+
+
+SHORT_FORMS = (
+    (r"\bagence regionale (?:la )?sante\b", "ars"),
+    (r"\bcaisse primaire assurance maladie\b", "cpam"),
+    (r"\bcaisse allocations familiales\b", "caf"),
+    (r"\bmutualite sociale agricole\b", "msa"),
+)
+"""« Agence régionale de santé de Guyane » and « ARS de Guyane » are one party."""
 
 
 def _protected(text: str) -> list[tuple[int, int]]:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.core.french import fold
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
-MONTH_NUMBERS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
-    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+MONTH_SPELLINGS = {
+    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "fév": 2, "fev": 2,
+    "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8,
+    "aout": 8, "septembre": 9, "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
+    "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
 }
-"""Month names and their usual abbreviations, folded (assistant/core/french.py), to their number."""
+"""Month names as people write them, accents or not, with the abbreviations of press releases
+(« 12 juil. 2023 »), to their number."""
+MONTH_NUMBERS = {fold(name): number for name, number in MONTH_SPELLINGS.items()}
+"""The same, folded (assistant/core/french.py): for text that was folded before matching."""
+MONTH_ALTERNATION = "|".join(sorted(MONTH_SPELLINGS, key=len, reverse=True))
+"""Every spelling as a regular expression's alternatives, longest first (« juillet » before « juil »)."""
 
 
 def first_day(iso: str) -> date:

@@ -83,7 +83,8 @@ REGIONS: tuple[Region, ...] = (
         "44:Loire-Atlantique|49:Maine-et-Loire|53:Mayenne|72:Sarthe|85:Vendée")),
     Region("Provence-Alpes-Côte d'Azur", ("Région Sud",), ("PACA",), _departments(
         "04:Alpes-de-Haute-Provence|05:Hautes-Alpes|06:Alpes-Maritimes|13:Bouches-du-Rhône|83:Var|84:Vaucluse")),
-    Region("Guadeloupe", (), (), _departments("971:Guadeloupe")),
+    Region("Guadeloupe", ("Guadeloupe, Saint-Martin et Saint-Barthélemy", "Guadeloupe, Saint-Martin, Saint-Barthélemy"), (),
+           _departments("971:Guadeloupe")),
     Region("Martinique", (), (), _departments("972:Martinique")),
     Region("Guyane", ("Guyane française",), (), _departments("973:Guyane")),
     Region("La Réunion", ("Réunion", "île de La Réunion"), (), _departments("974:La Réunion")),

@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from assistant.answer_kinds import states
-from assistant.engines.composing import compose, part_label
+from assistant.core.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.core.safety import trusted
+from assistant.core.sentences import Sentence, split_sentences
+from assistant.engines.composing import compose, part_label
 from assistant.engines.units import (
     DOCUMENTS_LISTED,
     PART_UNITS,
@@ -34,11 +36,9 @@ from assistant.engines.units import (
     quotable,
     select,
 )
-from assistant.core.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.naming import DocumentText, document_text, mentions
 from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
-from assistant.core.sentences import Sentence, split_sentences
 from assistant.understanding import Name, Part, Understanding, understand
 
 MAX_LIST_ITEMS = 12

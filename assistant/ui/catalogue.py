@@ -7,17 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from assistant.catalogue import catalogue_records
-from assistant.catalogue.model import Cited, ContractRecord
+from assistant.catalogue.model import FIELD_LABELS, Cited, ContractRecord
 from assistant.catalogue.views import timeline_bars
 from assistant.core.glossary import glossary_entries
 from assistant.ui import login, resources
 from assistant.ui.markdown import escape
 
-FIELDS = (
-    ("signed_on", "Signature"), ("period", "Période"), ("duration", "Durée"), ("generation", "Renouvellement"), ("collectivite", "Collectivité"),
-    ("signatories", "Signataires"), ("partners", "Partenaires"), ("axes", "Axes stratégiques"),
-    ("actions", "Actions"), ("coordination", "Coordination"), ("funding", "Financement"),
-)
+SHOWN = ("signed_on", "period", "duration", "generation", "collectivite", "signatories", "partners", "axes",
+         "actions", "coordination", "funding")
+"""The fields a record's details show, in this order (labels: assistant/catalogue/model.py)."""
 
 
 def render() -> None:
@@ -81,8 +79,8 @@ def _timeline(records: list[ContractRecord]) -> None:
 
 
 def _detail(record: ContractRecord) -> None:
-    for name, label in FIELDS:
-        value = getattr(record, name)
+    for name in SHOWN:
+        label, value = FIELD_LABELS[name], getattr(record, name)
         items = value if isinstance(value, list) else [value] if value else []
         if items:
             st.markdown(f"**{label}**")

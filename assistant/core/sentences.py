@@ -11,6 +11,8 @@ LIST_ITEM = re.compile(r"^\s*(?:[-•*▪–]|\d{1,2}[.)])\s+")
 INLINE_BULLET = re.compile(r"\s+(?=•\s)")
 # Pieces that end with a period without ending a sentence: "1.", "M.", "Mme.", "art."
 NOT_AN_END = re.compile(r"(?:^|\s)(?:\d{1,3}|[A-ZÀ-Ý]|M|Mme|Dr|St|art|cf|p|n°\s?\d+)\.$")
+# …nor does an abbreviated month before its year: « signé le 3 juil. 2025 ».
+ABBREVIATED_MONTH = re.compile(r"\b(?:janv|f[ée]vr?|avr|juil|sept|oct|nov|d[ée]c)\.$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def _spans(line: str, patterns) -> list[tuple[int, int]]:
     cuts = sorted({m.end() for pattern in patterns for m in pattern.finditer(line)})
-    cuts = [cut for cut in cuts if not NOT_AN_END.search(line[:cut].rstrip())]
+    cuts = [cut for cut in cuts if not NOT_AN_END.search(line[:cut].rstrip())
+            and not (ABBREVIATED_MONTH.search(line[:cut].rstrip()) and line[cut:cut + 1].isdigit())]
     bounds = [0, *cuts, len(line)]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
 

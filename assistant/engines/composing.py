@@ -22,6 +22,7 @@ from assistant.engines.units import (
     quotable,
     select,
 )
+from assistant.engines.windows import explains, widen_all
 from assistant.passages import Citation, Draft, Passage
 from assistant.question import counts_in
 from assistant.understanding import Part, Understanding
@@ -116,6 +117,8 @@ def _single(answer: PartAnswer, audience: str) -> Draft:
     answering = [u for u in answer.all_units if u.states_kind]
     relevant = quotable(part, answering, [u for u in answering if answers(part, u)])
     chosen = select(relevant or answer.units, limit, part.wants_documents)
+    if explains(part):
+        chosen = widen_all(chosen, answer.all_units)
     question = answer.part.profile
     if question.wants_current:
         chosen.sort(key=lambda u: u.passage.date, reverse=True)

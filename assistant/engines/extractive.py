@@ -34,6 +34,7 @@ from assistant.engines.units import (
     quotable,
     select,
 )
+from assistant.engines.windows import explains, widen_all
 from assistant.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.naming import DocumentText, document_text, mentions
 from assistant.passages import Draft, Passage
@@ -225,6 +226,8 @@ class ExtractiveEngine:
             return PartAnswer(part, [], False, "aucun passage sur ce point", label, units)
         limit = VALUE_PART_UNITS if part.kind else DOCUMENTS_LISTED if part.wants_documents else PART_UNITS
         chosen = select(quotable(part, answering, passing), limit, part.wants_documents)
+        if explains(part):
+            chosen = widen_all(chosen, units)
         return PartAnswer(part, chosen, True, "", label, units)
 
 

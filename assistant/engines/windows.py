@@ -1,0 +1,68 @@
+"""A kept sentence with the ones that carry it on, for explanations and how-to answers.
+
+« Comment s'organise la gouvernance ? » is answered by a sentence and the one or two after it
+(« En premier lieu… Puis… », « Toute l'intelligence du système tient dans ces avenants… »): the
+best sentence alone drops the steps, roles or conditions its neighbours give. A following
+sentence joins the quote when it comes right after (nothing unquotable in between) and is on the
+subject: some of the part's words, or a meaning above the passages' typical sentence. The quote
+stays one verbatim span of the passage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.engines.units import Unit
+
+WINDOW_SENTENCES = 2
+"""At most this many sentences follow the kept one…"""
+WINDOW_WORDS = 110
+"""…and the whole quote stays under this many words."""
+MAX_GAP_LINES = 2
+"""A blank line may separate them (a paragraph that announces the next), not a page of layout."""
+
+
+def widen(unit: Unit, units: list[Unit]) -> Unit:
+    """The unit with the on-topic sentences that directly follow it in its passage."""
+    following = sorted(
+        (u for u in units if u.passage.id == unit.passage.id and u.start >= unit.end), key=lambda u: u.start
+    )
+    text = unit.passage.text
+    end, words, added, terms = unit.end, len(unit.quote.split()), 0, set(unit.terms)
+    for nxt in following:
+        gap = text[end : nxt.start]
+        if gap.strip() or gap.count("\n") > MAX_GAP_LINES:
+            break  # a heading, a question or a cut sentence stands between: the thread is broken
+        if nxt.coverage <= 0 and nxt.meaning <= 0:
+            break
+        words += len(nxt.quote.split())
+        if words > WINDOW_WORDS:
+            break
+        end, added = nxt.end, added + 1
+        terms |= nxt.terms
+        if added == WINDOW_SENTENCES:
+            break
+    return replace(unit, end=end, terms=frozenset(terms)) if end != unit.end else unit
+
+
+def widen_all(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
+    """Each kept unit widened; one that another's window now holds is dropped."""
+    widened = [widen(u, all_units) for u in units]
+    kept: list[Unit] = []
+    for unit in widened:
+        if any(_within(unit, other) for other in widened if other is not unit and not _within(other, unit)):
+            continue
+        if any(_within(unit, other) for other in kept):
+            continue
+        kept.append(unit)
+    return kept
+
+
+def _within(a: Unit, b: Unit) -> bool:
+    return a.quote in b.quote
+
+
+def explains(part) -> bool:
+    """Parts answered by prose (an explanation, steps, a list), not by one value or one
+    sentence per document."""
+    return part.kind is None and not part.wants_documents

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer_kinds import cue_span, kind_of
-from assistant.french import STOPWORDS, expanded_terms, fold, stem
+from assistant.french import STOPWORDS, expanded_terms, fold, stem, words
 from assistant.glossary import GLOSSARY
 from assistant.question import QuestionProfile, profile
 
@@ -67,6 +67,9 @@ FRAMING = re.compile(
 )
 """A legal form before a name (« le pôle Haute Lande », « l'agglo de Maubeuge ») is the name's."""
 LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+s\b|\blist", re.IGNORECASE)
+AGENT = re.compile(r"(?:teur|trice|euse|eur)s?$")
+"""Who does (« coordinatrice », « animateur »), beside what is done (« coordination »,
+« animation »): the stemmer gives both one stem, a reader asking for a person does not."""
 COUNTED = re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE)
 
 
@@ -100,6 +103,9 @@ class Part:
     """« Quels sont les axes… »: a list, with the sentence that announces it."""
     wants_documents: bool = False
     """« Quels CLS ont… »: one sentence per document, each said whose it is."""
+    agents: set[str] = field(default_factory=set)
+    """Focus terms the question asks as a person (« la coordinatrice »): a sentence must name
+    the person's role, not only the activity of the same stem."""
 
 
 @dataclass
@@ -205,10 +211,26 @@ def _part(piece: str, topic: str, name_terms: set[str]) -> Part:
     asked = INTERROGATIVE.sub(" ", FILLER_PHRASES.sub(" ", asked))
     counted = COUNTED.search(piece)
     counted_terms = expanded_terms(counted.group(1)) if kind == "count" and counted else set()
+    focus = expanded_terms(asked) - name_terms - FILLER
     return Part(
-        text, profile(text), expanded_terms(asked) - name_terms - FILLER, kind, counted_terms - name_terms,
+        text, profile(text), focus, kind, counted_terms - name_terms,
         wants_list=bool(LISTS.search(piece)), wants_documents=bool(LISTS_DOCUMENTS.search(piece)),
+        agents=agent_terms(asked) & focus,
     )
+
+
+def agent_terms(text: str) -> set[str]:
+    """Terms that every word of the text bearing them writes as a person (« coordinatrice »)."""
+    forms: dict[str, set[bool]] = {}
+    for word in words(text):
+        for term in expanded_terms(word):
+            forms.setdefault(term, set()).add(bool(AGENT.search(word)))
+    return {term for term, agent in forms.items() if agent == {True}}
+
+
+def names_agent(term: str, text: str) -> bool:
+    """Whether the text has a word of that stem written as a person."""
+    return any(AGENT.search(w) and w.startswith(term) for w in words(text))
 
 
 def _names(text: str, required: bool) -> list[Name]:

@@ -40,7 +40,7 @@ from assistant.naming import DocumentText, document_text, mentions
 from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
 from assistant.sentences import Sentence, split_sentences
-from assistant.understanding import Name, Part, Understanding, understand
+from assistant.understanding import Name, Part, Understanding, names_agent, understand
 
 MAX_LIST_ITEMS = 12
 PLANS_KEPT = 64
@@ -163,6 +163,7 @@ class ExtractiveEngine:
                     continue
                 end = _list_end(passage.text, sentences, i)
                 found = expanded_terms(passage.text[sentence.start : end])
+                found -= {t for t in part.agents if not names_agent(t, passage.text[sentence.start : end])}
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no

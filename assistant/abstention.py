@@ -16,6 +16,7 @@ development set and checked on the other half (README, « Answers »).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.engines.extractive import ExtractiveEngine, PartAnswer, comparison_groups
@@ -38,7 +39,14 @@ class Support:
         return [part for part in self.parts if not part.covered]
 
 
-def assess_support(understanding: Understanding, passages: list[Passage], engine: ExtractiveEngine) -> Support:
+def assess_support(
+    understanding: Understanding,
+    passages: list[Passage],
+    engine: ExtractiveEngine,
+    neighbours: Callable[[list[Passage]], list[Passage]] | None = None,
+) -> Support:
+    """`neighbours` reads the chunks around the kept passages (assistant/neighbours.py): the
+    answer is looked for in them too, once the documents are chosen by the names."""
     if not passages:
         return Support(False)
     by_doc: dict[str, list[Passage]] = {}
@@ -61,5 +69,7 @@ def assess_support(understanding: Understanding, passages: list[Passage], engine
     if not supporting:
         supporting = [p for _, group in comparison_groups(understanding, passages) for p in group]
     supporting.sort(key=lambda p: p.score, reverse=True)
+    if neighbours:
+        supporting += neighbours(supporting)
     parts = engine.plan(understanding, supporting)
     return Support(any(part.covered for part in parts), supporting, parts=parts)

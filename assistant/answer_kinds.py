@@ -45,7 +45,7 @@ VALUES: dict[str, re.Pattern] = {
     "period": re.compile(
         rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
         rf"\b(?:horizon|d['’]ici(?: à)?|échéance)\s+{YEAR}\b|"
-        rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?)\b", re.I),
+        rf"\b(?:du|de)\s+(?:\w+\s+){{0,3}}{YEAR}\s+(?:au|à)\s+(?:\w+\s+){{0,3}}{YEAR}\b", re.I),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
     "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }

@@ -43,6 +43,7 @@ FILLER = expanded_terms(
     "exactement concrètement concrètes concret vraiment précisément simplement justement réellement "
     "déjà donc alors bref enfin svp stp merci bonjour juste "
     "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent couvre couvrent "
+    "repose reposent appuie appuient "
     "peux pouvez pourriez pourrais comparer compare comparez dire dis donner donne indiquer indique "
     "expliquer explique rappeler savoir sais voudrais aimerais cherche cherchons besoin "
     "celui celle ceux celles cela ça ceci lequel laquelle lesquels lesquelles"
@@ -66,7 +67,7 @@ FRAMING = re.compile(
     re.IGNORECASE,
 )
 """A legal form before a name (« le pôle Haute Lande », « l'agglo de Maubeuge ») is the name's."""
-LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+s\b|\blist", re.IGNORECASE)
+LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+[sx]\b|\blist", re.IGNORECASE)
 AGENT = re.compile(r"(?:teur|trice|euse|eur)s?$")
 """Who does (« coordinatrice », « animateur »), beside what is done (« coordination »,
 « animation »): the stemmer gives both one stem, a reader asking for a person does not."""

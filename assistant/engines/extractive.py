@@ -233,14 +233,17 @@ class ExtractiveEngine:
 
 
 def _fragment(sentences: list[Sentence], i: int) -> bool:
-    """A sentence cut by the chunk's edge (the neighbouring chunk holds it whole)."""
+    """A piece of a sentence: one that starts in lower case (a chunk's overlap cut it), or one
+    broken off inside the text. Chunks end at sentence ends, so a passage's unfinished last
+    sentence is where its document stops (an excerpt cut off): it is all there is, and quoted."""
     sentence = sentences[i]
     if sentence.text[:1].islower() and not sentence.is_item:  # a sentence starts with a capital
         return True
     if sentence.text.rstrip("»\"' )").endswith(TERMINAL):
         return False
-    last_word = sentence.text.split()[-1].casefold()
-    return last_word in DANGLING or (i == len(sentences) - 1 and len(sentence.text.split()) < 4)
+    if i == len(sentences) - 1:
+        return len(sentence.text.split()) < 4
+    return sentence.text.split()[-1].casefold() in DANGLING
 
 
 def comparison_groups(understanding: Understanding, passages: list[Passage]) -> list[tuple[Name, list[Passage]]]:

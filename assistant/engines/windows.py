@@ -4,7 +4,8 @@
 (« En premier lieu… Puis… », « Toute l'intelligence du système tient dans ces avenants… »): the
 best sentence alone drops the steps, roles or conditions its neighbours give. A following
 sentence joins the quote when it comes right after (nothing unquotable in between) and is on the
-subject: some of the part's words, or a meaning above the passages' typical sentence. The quote
+subject: some of the part's words, or a meaning not clearly below the passages' typical
+sentence. The quote
 stays one verbatim span of the passage.
 """
 
@@ -18,6 +19,10 @@ WINDOW_SENTENCES = 2
 """At most this many sentences follow the kept one…"""
 WINDOW_WORDS = 110
 """…and the whole quote stays under this many words."""
+WINDOW_MEANING = -0.5
+"""A following sentence without the part's words joins unless its meaning is clearly below the
+typical sentence's (in spreads, engines/extractive.py `_meaning`): « L'objectif étant… »
+carries on the thought it follows."""
 MAX_GAP_LINES = 2
 """A blank line may separate them (a paragraph that announces the next), not a page of layout."""
 
@@ -33,7 +38,7 @@ def widen(unit: Unit, units: list[Unit]) -> Unit:
         gap = text[end : nxt.start]
         if gap.strip() or gap.count("\n") > MAX_GAP_LINES:
             break  # a heading, a question or a cut sentence stands between: the thread is broken
-        if nxt.coverage <= 0 and nxt.meaning <= 0:
+        if nxt.coverage <= 0 and nxt.meaning <= WINDOW_MEANING:
             break
         words += len(nxt.quote.split())
         if words > WINDOW_WORDS:

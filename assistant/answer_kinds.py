@@ -28,6 +28,7 @@ CUES: list[tuple[str, re.Pattern]] = [
         r"combien d['’]ann[ée]es|pour combien d['’]ann[ée]es)\b", re.I)),
     ("period", re.compile(r"\b(?:quelle p[ée]riode|sur quelle p[ée]riode|jusqu['’](?:à|a) quand|de quand à quand)\b", re.I)),
     ("place", re.compile(r"(?:^|\b(?:et|,)\s+)o[uù]\b(?!\s+(?:bien|alors))|\b(?:quel lieu|à quel endroit|dans quelle ville|en quel lieu)\b", re.I)),
+    ("day", re.compile(r"\b(?:quel jour|(?:à |a )?quelle date (?:exacte|précise)|date (?:exacte|précise))\b", re.I)),
     ("date", re.compile(
         r"\b(?:quand|quelle date|(?:en|de|à) quelle ann[ée]e|quelle ann[ée]e|depuis quand|date de signature|"
         r"en premier|en dernier|le plus r[ée]cent|la plus r[ée]cente|le plus r[ée]cemment|le plus ancien|"
@@ -46,6 +47,7 @@ VALUES: dict[str, re.Pattern] = {
         rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
         rf"\b(?:horizon|d['’]ici(?: à)?|échéance)\s+{YEAR}\b|"
         rf"\b(?:du|de)\s+(?:\w+\s+){{0,3}}{YEAR}\s+(?:au|à)\s+(?:\w+\s+){{0,3}}{YEAR}\b", re.I),
+    "day": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}\b", re.I),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
     "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }

@@ -67,6 +67,7 @@ MISSING_KIND = {
     "duration": "aucune durée",
     "period": "aucune période",
     "date": "aucune date",
+    "day": "aucune date précise (jour et mois)",
     "count": "aucun nombre",
     "place": "aucun lieu",
 }

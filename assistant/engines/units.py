@@ -91,6 +91,8 @@ def answers(part: Part, unit: Unit) -> bool:
         return False
     if not part.focus:
         return unit.coverage >= TOPIC_COVERAGE or unit.meaning >= MEANING_MARGIN
+    if part.kind == "count" and part.counted:  # « 16 fiches actions »: the thing counted is there
+        return unit.coverage >= MIN_COVERAGE or unit.meaning >= MEANING_MARGIN
     if part.kind:  # the value is stated: most of the few words asked, or the closest meaning
         return unit.coverage >= VALUE_COVERAGE or unit.meaning >= MEANING_MARGIN
     if unit.meaning >= MEANING_ALONE:
@@ -108,8 +110,10 @@ def has_term(terms: set[str] | frozenset[str], term: str) -> bool:
 
 def _family(short: str, long: str) -> bool:
     """« sign » / « signatur »: the longer stem is the shorter one and a derivational suffix
-    (« commun » / « communaut » are two words, not one family)."""
-    return long.startswith(short) and long[len(short) :] in DERIVATIONS
+    (« commun » / « communaut » are two words, not one family); « dur » / « dure » (durait,
+    durée) differ by the stemmer's mute e."""
+    suffix = long[len(short) :]
+    return long.startswith(short) and (suffix in DERIVATIONS or suffix == "e" and len(short) >= 3)
 
 
 def quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:

@@ -147,8 +147,11 @@ class ExtractiveEngine:
         # Square roots: a rare but minor word (« prévues ») must not outweigh the subject.
         # A word no document has (« koi ») can only be a typo or slang: it weighs nothing.
         present = set().union(*(expanded_terms(p.text) for p in passages)) if passages else set()
-        focus = {t: self._idf(t) ** 0.5 for t in part.focus if self._known(t, present)}
-        topic = {t: self._idf(t) ** 0.5 for p in understanding.parts for t in p.focus if self._known(t, present)}
+        focus = {t: self._idf(self._as_written(t, present)) ** 0.5 for t in part.focus if self._known(t, present)}
+        topic = {
+            t: self._idf(self._as_written(t, present)) ** 0.5
+            for p in understanding.parts for t in p.focus if self._known(t, present)
+        }
         names = [set(WORD.findall(fold(n.surface))) - STOPWORDS for n in understanding.required_names]
         weights = focus or topic
         total = sum(weights.values()) or 1.0
@@ -194,9 +197,17 @@ class ExtractiveEngine:
         """Whether the term is a word of the documents: in a passage at hand, or in some chunk
         the weights are counted on (the rarest weight is that of no chunk; weights count public
         chunks only, so an internal document's own words are known by its passages)."""
-        if term in present or not self._has_idf:
+        if term in present or not self._has_idf or self._as_written(term, present) != term:
             return True
         return self._idf(term) < self._idf(UNKNOWN_TERM) - 1e-9
+
+    @staticmethod
+    def _as_written(term: str, present: set[str]) -> str:
+        """The term as the passages write it: itself, or a word of its family (« dur » of
+        « durait » is « dure » in « durée »), whose weight it takes."""
+        if term in present:
+            return term
+        return next((other for other in sorted(present) if has_term({other}, term)), term)
 
     def _meaning(self, query_text: str, sentences: list[str], vectors: dict[str, np.ndarray]) -> list[float]:
         """Cosine of each sentence to the part, as spreads above the median sentence: e5's

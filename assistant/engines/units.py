@@ -105,7 +105,7 @@ def has_term(terms: set[str] | frozenset[str], term: str) -> bool:
     stemmer keeps them apart, a reader does not."""
     if term in terms:
         return True
-    return len(term) >= PREFIX_MIN and any(_family(term, other) or _family(other, term) for other in terms)
+    return len(term) >= PREFIX_MIN - 1 and any(_family(term, other) or _family(other, term) for other in terms)
 
 
 def _family(short: str, long: str) -> bool:
@@ -113,7 +113,9 @@ def _family(short: str, long: str) -> bool:
     (« commun » / « communaut » are two words, not one family); « dur » / « dure » (durait,
     durée) differ by the stemmer's mute e."""
     suffix = long[len(short) :]
-    return long.startswith(short) and (suffix in DERIVATIONS or suffix == "e" and len(short) >= 3)
+    if not long.startswith(short):
+        return False
+    return suffix == "e" or (len(short) >= PREFIX_MIN and suffix in DERIVATIONS)
 
 
 def quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:

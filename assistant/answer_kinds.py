@@ -53,6 +53,16 @@ VALUES: dict[str, re.Pattern] = {
 }
 
 
+COMPLETE: dict[str, re.Pattern] = {
+    "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}\s+{YEAR}\b", re.I),
+}
+"""A value of the kind said in full: « 11 décembre 2025 » beats « ce jeudi 11 décembre »."""
+
+
+def states_completely(kind: str | None, text: str) -> bool:
+    return kind in COMPLETE and bool(COMPLETE[kind].search(text))
+
+
 def kind_of(question: str) -> str | None:
     """The kind of value the question asks for, or None (an explanation, a list, a how-to)."""
     return next((kind for kind, cue in CUES if cue.search(question)), None)
@@ -80,5 +90,5 @@ def value_span(kind: str | None, text: str) -> str | None:
     """The first value of that kind in the text, verbatim: the direct answer put first."""
     if kind is None or kind == "count" or kind in UNCHECKED:
         return None
-    found = VALUES[kind].search(text)
+    found = (COMPLETE[kind].search(text) if kind in COMPLETE else None) or VALUES[kind].search(text)
     return found.group(0).strip() if found else None

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from assistant.answer_kinds import states
+from assistant.answer_kinds import states, states_completely
 from assistant.engines.composing import compose, part_label
 from assistant.engines.injection import trusted
 from assistant.engines.units import (
@@ -40,6 +40,7 @@ from assistant.naming import DocumentText, document_text, mentions
 from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
 from assistant.sentences import Sentence, split_sentences
+from assistant.synonyms import with_synonyms
 from assistant.understanding import Name, Part, Understanding, names_agent, understand
 
 MAX_LIST_ITEMS = 12
@@ -59,6 +60,8 @@ TERMINAL = (".", "!", "?", "…", ":", ";")
 MEANING_WEIGHT = 0.12
 UNKNOWN_TERM = "\x00"
 KIND_BONUS = 0.3
+COMPLETE_BONUS = 0.1
+"""A date with its day, month and year beats one without its year."""
 DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 MISSING_KIND = {
     "phone": "aucun numéro de téléphone",
@@ -160,7 +163,9 @@ class ExtractiveEngine:
             return []  # not one word of the question is a word of the documents (« aaaa… »)
         candidates = []
         for rank, passage in enumerate(passages):
-            context = expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
+            context = with_synonyms(
+                expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
+            )
             sentences = split_sentences(passage.text)
             for i, sentence in enumerate(sentences):
                 if _unquotable(sentence) or _fragment(sentences, i):
@@ -168,6 +173,7 @@ class ExtractiveEngine:
                 end = _list_end(passage.text, sentences, i)
                 found = expanded_terms(passage.text[sentence.start : end])
                 found -= {t for t in part.agents if not names_agent(t, passage.text[sentence.start : end])}
+                found = with_synonyms(found)
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
@@ -185,6 +191,7 @@ class ExtractiveEngine:
                 coverage
                 + MEANING_WEIGHT * meaning
                 + (KIND_BONUS if part.kind and stated else 0.0)
+                + (COMPLETE_BONUS if stated and states_completely(part.kind, text) else 0.0)
                 + (LIST_BONUS if part.wants_list and end > sentence.end else 0.0)
                 + (NAME_BONUS if any(name and name <= sentence_words for name in names) else 0.0)
                 + _answer_type_bonus(part.profile, sentence, announces_list=end > sentence.end)

@@ -94,6 +94,19 @@ def spelled_out(acronym: str, words: list[str]) -> bool:
     return False
 
 
+COMPOUND_PREFIXES = ("euro", "inter", "agglo", "intra", "trans", "pluri", "multi")
+"""Prefixes of compound names whose second part gives a letter of their initials too."""
+
+
+def _compound_letter(word: str, letters: str, matched: int) -> bool:
+    if matched >= len(letters):
+        return False
+    return any(
+        word.startswith(prefix) and len(word) > len(prefix) + 2 and word[len(prefix)] == letters[matched]
+        for prefix in COMPOUND_PREFIXES
+    )
+
+
 def _matches(letters: str, words: list[str], start: int) -> bool:
     states = {(0, start)}  # (letters matched, next word)
     while states:
@@ -105,6 +118,8 @@ def _matches(letters: str, words: list[str], start: int) -> bool:
         word = words[position]
         if word[0] == letters[matched]:
             states.add((matched + 1, position + 1))
+            if _compound_letter(word, letters, matched + 1):  # « Eurométropole » gives E and M
+                states.add((matched + 2, position + 1))
         if word in STOPWORDS and matched:
             states.add((matched, position + 1))
     return False

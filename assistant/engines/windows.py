@@ -11,6 +11,7 @@ stays one verbatim span of the passage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assistant.engines.units import Unit
@@ -19,6 +20,12 @@ WINDOW_SENTENCES = 2
 """At most this many sentences follow the kept one…"""
 WINDOW_WORDS = 110
 """…and the whole quote stays under this many words."""
+BACK_REFERENCE = re.compile(
+    r"(?:De cette (?:façon|manière)|Ainsi|Pour cela|Pour ce faire|Dans ce cadre|À ce titre|A ce titre|"
+    r"C['’]est pourquoi|Cela|Ceci|Celui-ci|Celle-ci|Ces (?:actions|acteurs|axes|dispositifs|instances)|"
+    r"Cette (?:démarche|instance|articulation|organisation))\b"
+)
+"""Openings that point back to the sentence before."""
 WINDOW_MEANING = -0.5
 """A following sentence without the part's words joins unless its meaning is clearly below the
 typical sentence's (in spreads, engines/extractive.py `_meaning`): « L'objectif étant… »
@@ -50,9 +57,24 @@ def widen(unit: Unit, units: list[Unit]) -> Unit:
     return replace(unit, end=end, terms=frozenset(terms)) if end != unit.end else unit
 
 
+def with_antecedent(unit: Unit, units: list[Unit]) -> Unit:
+    """A sentence that points back (« De cette façon, … », « Ainsi, … ») with the one before it,
+    which says what it points to."""
+    if not BACK_REFERENCE.match(unit.quote):
+        return unit
+    before = [u for u in units if u.passage.id == unit.passage.id and u.end <= unit.start]
+    if not before:
+        return unit
+    previous = max(before, key=lambda u: u.end)
+    gap = unit.passage.text[previous.end : unit.start]
+    if gap.strip() or gap.count("\n") > MAX_GAP_LINES:
+        return unit
+    return replace(unit, start=previous.start, terms=unit.terms | previous.terms)
+
+
 def widen_all(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
     """Each kept unit widened; one that another's window now holds is dropped."""
-    widened = [widen(u, all_units) for u in units]
+    widened = [widen(with_antecedent(u, all_units), all_units) for u in units]
     kept: list[Unit] = []
     for unit in widened:
         if any(_within(unit, other) for other in widened if other is not unit and not _within(other, unit)):

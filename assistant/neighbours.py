@@ -18,7 +18,7 @@ from chromadb.errors import ChromaError
 from assistant.passages import Passage
 from assistant.retrieval import Filters, Retriever, searchable
 
-REACH = 1
+REACH = 2
 """How many chunks on each side of a retrieved one."""
 SCORE_SHARE = 0.99
 """A neighbour ranks just below the chunk that brought it."""

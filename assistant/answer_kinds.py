@@ -49,7 +49,7 @@ VALUES: dict[str, re.Pattern] = {
         rf"\b(?:du|de)\s+(?:\w+\s+){{0,3}}{YEAR}\s+(?:au|à)\s+(?:\w+\s+){{0,3}}{YEAR}\b", re.I),
     "day": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}\b", re.I),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
-    "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b(?!une?\b){NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
+    "count": re.compile(rf"(?<![\d.,°])(?<!axe )(?<!article )(?<!partie )(?<!action )\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b(?!une?\b){NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }
 
 

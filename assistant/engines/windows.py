@@ -4,8 +4,8 @@
 (« En premier lieu… Puis… », « Toute l'intelligence du système tient dans ces avenants… »): the
 best sentence alone drops the steps, roles or conditions its neighbours give. A following
 sentence joins the quote when it comes right after (nothing unquotable in between) and is on the
-subject: some of the part's words, or a meaning not clearly below the passages' typical
-sentence. The quote
+subject: some of the part's words, a meaning not clearly below the passages' typical
+sentence, or a word of the quote so far (the thread of a paragraph). The quote
 stays one verbatim span of the passage.
 """
 
@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 
 from assistant.engines.units import Unit
+from assistant.understanding import DOMAIN_TERMS
 
 WINDOW_SENTENCES = 2
 """At most this many sentences follow the kept one…"""
@@ -45,7 +46,8 @@ def widen(unit: Unit, units: list[Unit]) -> Unit:
         gap = text[end : nxt.start]
         if gap.strip() or gap.count("\n") > MAX_GAP_LINES:
             break  # a heading, a question or a cut sentence stands between: the thread is broken
-        if nxt.coverage <= 0 and nxt.meaning <= WINDOW_MEANING:
+        chained = (nxt.terms & terms) - DOMAIN_TERMS  # « deux instances. Le comité… Le comité… »
+        if nxt.coverage <= 0 and nxt.meaning <= WINDOW_MEANING and not chained:
             break
         words += len(nxt.quote.split())
         if words > WINDOW_WORDS:

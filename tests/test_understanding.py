@@ -108,3 +108,43 @@ def test_a_sources_own_footnote_marks_are_not_taken_for_citations():
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", draft.text)}
     assert draft.citations and markers == {c.n for c in draft.citations}
     assert "500 000 habitants (2)" in draft.text and draft.citations[0].quote in text
+
+
+def test_a_period_runs_from_one_year_to_another_and_a_day_has_its_month():
+    assert states("period", "Il court de 2022 à 2027.") and states("period", "du 1er janvier 2022 au 31 mars 2026")
+    assert not states("period", "Il est conclu pour cinq ans.")  # a length, not a period
+    assert kind_of("Le contrat a été signé quel jour ?") == "day"
+    assert states("day", "le 11 décembre 2025") and not states("day", "en décembre 2025")
+    assert value_span("date", "Ce jeudi 11 décembre, puis le 11 décembre 2025.") == "11 décembre 2025"
+
+
+def test_a_count_is_neither_an_article_nor_an_item_label():
+    assert states("count", "Il se décline en 16 fiches actions.")
+    assert not states("count", "- Axe n°1 : renforcer la coordination")
+    assert not states("count", "Axe 2 : prévenir les addictions")
+    assert not states("count", "avec une méthode de travail partagée")
+
+
+def test_a_compound_name_gives_the_initials_of_its_parts():
+    assert spelled_out("ems", ["l", "eurometropole", "de", "strasbourg"])
+    assert not spelled_out("ems", ["la", "metropole", "de", "strasbourg"])
+
+
+def test_a_person_asked_for_is_told_from_the_activity():
+    from assistant.understanding import names_agent
+
+    assert understand("Qui est la coordinatrice du contrat ?").parts[0].agents == {"coordin"}
+    assert understand("Qui finance la coordination du contrat ?").parts[0].agents == set()
+    assert names_agent("coordin", "Contact : Mme Durand, coordinatrice")
+    assert not names_agent("coordin", "La coordination est assurée par le Pays.")
+
+
+def test_word_families_and_synonyms_of_the_field():
+    from assistant.engines.units import has_term
+    from assistant.french import expanded_terms
+    from assistant.synonyms import with_synonyms
+
+    assert has_term(expanded_terms("pour une durée de quatre ans"), "dur")  # « durait »
+    assert not has_term({"communaut"}, "commun")
+    assert expanded_terms("renouvelé") <= with_synonyms(expanded_terms("Le contrat a été reconduit."))
+    assert not expanded_terms("renouvelé") <= with_synonyms(expanded_terms("Le contrat a été signé."))

@@ -17,7 +17,7 @@ from pathlib import PurePath
 from ingest.documents import LoadedDocument
 
 DOC_TYPES = ("contract", "guide", "press_release", "web_page", "other")
-FIELDS = ("title", "publisher", "date", "doc_type", "territory", "url")
+FIELDS = ("title", "publisher", "date", "doc_type", "territory", "url", "region")
 
 # ---------------------------------------------------------------------------------------------
 # Tables. Patterns apply to folded text: no accents, casefolded, apostrophes and dashes as spaces.
@@ -192,6 +192,8 @@ class DocumentMetadata:
     doc_type: str
     territory: str
     url: str = ""
+    region: str = ""
+    """As declared (front matter, manifest): « Vendée, Pays de la Loire » names what the text may not."""
 
 
 def infer_metadata(
@@ -218,6 +220,7 @@ def infer_metadata(
         doc_type=doc_type,
         territory=territory,
         url=given.get("url") or infer_url(text, publisher),
+        region=given.get("region", ""),
     )
 
 

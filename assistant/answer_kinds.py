@@ -33,7 +33,8 @@ CUES: list[tuple[str, re.Pattern]] = [
         r"\b(?:quand|quelle date|(?:en|de|à) quelle ann[ée]e|quelle ann[ée]e|depuis quand|date de signature|"
         r"en premier|en dernier|le plus r[ée]cent|la plus r[ée]cente|le plus r[ée]cemment|le plus ancien|"
         r"la plus ancienne)\b", re.I)),
-    ("count", re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])(?!temps|argent|euros)", re.I)),
+    ("count", re.compile(
+        r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])(?!temps|argent|euros)|\bnombre (?:de |d['’])", re.I)),
 ]
 
 VALUES: dict[str, re.Pattern] = {

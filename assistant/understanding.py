@@ -71,7 +71,9 @@ LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+[sx]\b|\bli
 AGENT = re.compile(r"(?:teur|trice|euse|eur)s?$")
 """Who does (« coordinatrice », « animateur »), beside what is done (« coordination »,
 « animation »): the stemmer gives both one stem, a reader asking for a person does not."""
-COUNTED = re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE)
+COUNTED = re.compile(
+    r"\b(?:combien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?|nombre)\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -182,14 +184,14 @@ def _split_topic(sentence: str) -> tuple[str, str]:
     """« Cap Atlantique : signé quand… » → (« Cap Atlantique », « signé quand… »); a colon after a
     question (« qui pilote : l'ARS ou la commune ? ») is no topic."""
     head, colon, tail = sentence.partition(":")
-    if colon and tail.strip() and not INTERROGATIVE.search(head) and INTERROGATIVE.search(tail):
+    if colon and tail.strip() and not INTERROGATIVE.search(head) and _asks(tail):
         return head.strip(), tail.strip()
     return "", sentence
 
 
 def _split_parts(body: str) -> list[str]:
     """Cuts at a separator when the pieces on both sides ask a question of their own (« signé
-    quand, et pour quelle durée »)."""
+    quand, et pour quelle durée », « date de signature et nombre d'axes »)."""
     cuts = list(PART_SEPARATOR.finditer(body))
     pieces: list[str] = []
     last = 0
@@ -197,11 +199,16 @@ def _split_parts(body: str) -> list[str]:
         following_end = cuts[n + 1].start() if n + 1 < len(cuts) else len(body)
         following = body[match.end() : following_end]
         before = body[last : match.start()]
-        if INTERROGATIVE.search(following) and INTERROGATIVE.search(before):
+        if _asks(following) and _asks(before):
             pieces.append(before.strip(" ,;"))
             last = match.end()
     pieces.append(body[last:].strip(" ,;"))
     return [p for p in pieces if p]
+
+
+def _asks(piece: str) -> bool:
+    """A question word, or a value asked without one (« date de signature et nombre d'axes »)."""
+    return bool(INTERROGATIVE.search(piece)) or kind_of(piece) is not None
 
 
 def _part(piece: str, topic: str, name_terms: set[str]) -> Part:

@@ -148,3 +148,9 @@ def test_word_families_and_synonyms_of_the_field():
     assert not has_term({"communaut"}, "commun")
     assert expanded_terms("renouvelé") <= with_synonyms(expanded_terms("Le contrat a été reconduit."))
     assert not expanded_terms("renouvelé") <= with_synonyms(expanded_terms("Le contrat a été signé."))
+
+
+def test_values_asked_without_a_question_word_are_parts_of_their_own():
+    understood = understand("Val de Brume : date de signature et nombre de signataires ?")
+    assert [p.kind for p in understood.parts] == ["date", "count"]
+    assert understood.parts[1].counted == {"signatair"}

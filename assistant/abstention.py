@@ -66,6 +66,18 @@ def assess_support(
     supporting = [
         p for doc, group in by_doc.items() if all(mentions(n, texts[doc]) for n in names) for p in group
     ]
+    around: list[Passage] = []
+    if not supporting and neighbours and len(names) > 1:
+        # No retrieved chunk names everything (« en 2024 » with « Terres des Confluences »): the
+        # documents' chunks around them may (« 2023/2027 » one chunk up).
+        around = neighbours(passages)
+        wider = {
+            doc: document_text([p.text for p in [*group, *around] if p.doc_id == doc], group[0].metadata)
+            for doc, group in by_doc.items()
+        }
+        supporting = [
+            p for doc, group in by_doc.items() if all(mentions(n, wider[doc]) for n in names) for p in group
+        ]
     if not supporting:
         supporting = [p for _, group in comparison_groups(understanding, passages) for p in group]
     supporting.sort(key=lambda p: p.score, reverse=True)

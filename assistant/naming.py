@@ -67,9 +67,19 @@ def capitalised_words(texts) -> set[str]:
     }
 
 
+YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–/]|à|au)\s*((?:19|20)\d{2})\b")
+
+
+def covers_year(year: str, text: str) -> bool:
+    """« en vigueur en 2024 »: a contract 2023-2027 (or « de 2023 à 2027 ») covers 2024."""
+    return any(int(a) <= int(year) <= int(b) for a, b in YEAR_RANGE.findall(text))
+
+
 def mentions(name: Name, document: DocumentText) -> bool:
     words = WORD.findall(fold(name.surface))
     if not words:
+        return True
+    if name.is_year and covers_year(name.surface, document.text):
         return True
     if all(stem(w) in document.stems or w in STOPWORDS for w in words):
         return True

@@ -86,6 +86,10 @@ class Name:
     """Its first word opens a sentence, where any word is capitalised (« Parmi Maubeuge… »)."""
 
     @property
+    def is_year(self) -> bool:
+        return bool(YEAR.fullmatch(self.surface))
+
+    @property
     def is_acronym(self) -> bool:
         return self.surface.isupper() and " " not in self.surface and len(self.surface) >= 2
 

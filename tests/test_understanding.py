@@ -154,3 +154,10 @@ def test_values_asked_without_a_question_word_are_parts_of_their_own():
     understood = understand("Val de Brume : date de signature et nombre de signataires ?")
     assert [p.kind for p in understood.parts] == ["date", "count"]
     assert understood.parts[1].counted == {"signatair"}
+
+
+def test_a_year_is_mentioned_by_the_period_that_covers_it():
+    document = document_text(["Le deuxième contrat court sur 2023/2027."], {"territory": "Val de Brume"})
+    assert mentions(Name("2024"), document) and mentions(Name("2023"), document)
+    assert not mentions(Name("2029"), document)
+    assert understand("Quel CLS était en vigueur en 2024 au Val de Brume ?").names[-1].is_year

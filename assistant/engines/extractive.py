@@ -36,7 +36,7 @@ from assistant.engines.units import (
 )
 from assistant.engines.windows import explains, widen_all
 from assistant.french import STOPWORDS, WORD, expanded_terms, fold
-from assistant.naming import DocumentText, document_text, mentions
+from assistant.naming import DocumentText, covers_year, document_text, mentions
 from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
 from assistant.sentences import Sentence, split_sentences
@@ -268,7 +268,7 @@ def _fragment(sentences: list[Sentence], i: int) -> bool:
 def comparison_groups(understanding: Understanding, passages: list[Passage]) -> list[tuple[Name, list[Passage]]]:
     """For a question about several territories that no single document covers (« Toulon et La
     Seyne-sur-Mer : laquelle… »), the passages of each territory's documents; else []."""
-    names = understanding.required_names
+    names = [n for n in understanding.required_names if not n.is_year]  # a year frames, it is not compared
     if len(names) < 2:
         return []
     documents = _documents(passages)
@@ -331,7 +331,7 @@ def _answer_type_bonus(question: QuestionProfile, sentence: Sentence, announces_
         bonus += 0.15
     if question.wants_date and any(1900 <= c <= 2100 for c in counts):
         bonus += 0.1
-    if question.years and any(year in sentence.text for year in question.years):
+    if question.years and any(year in sentence.text or covers_year(year, sentence.text) for year in question.years):
         bonus += 0.2
     if question.wants_definition and DEFINES.search(sentence.text):
         bonus += 0.2

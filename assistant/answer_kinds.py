@@ -56,8 +56,10 @@ VALUES: dict[str, re.Pattern] = {
 
 COMPLETE: dict[str, re.Pattern] = {
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}\s+{YEAR}\b", re.I),
+    "place": re.compile(r"\b(?:à|au|aux)\s+(?:l['’]|la\s+|les\s+)?[A-ZÉÈ][\w’'-]+"),
 }
-"""A value of the kind said in full: « 11 décembre 2025 » beats « ce jeudi 11 décembre »."""
+"""A value of the kind said in full: « 11 décembre 2025 » beats « ce jeudi 11 décembre », a
+named place (« à Valdahon ») a sentence that names none."""
 
 
 def states_completely(kind: str | None, text: str) -> bool:

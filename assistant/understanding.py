@@ -62,7 +62,7 @@ LISTS_DOCUMENTS = re.compile(
 )
 FRAMING = re.compile(
     r"\b(?:p[ôo]le|pays|communaut[ée] (?:de communes|d['’]agglom[ée]ration|urbaine)|agglo(?:m[ée]ration)?|"
-    r"m[ée]tropole|ville|commune|petr|territoire|intercommunalit[ée]|com ?com|r[ée]gion|d[ée]partement)\s+(?:de la |de l['’]|du |des |de |d['’])?"
+    r"m[ée]tropole|ville|commune|petr|territoire|intercommunalit[ée]|com ?com|r[ée]gion|d[ée]partement|cc|ca)\s+(?:de la |de l['’]|du |des |de |d['’])?"
     r"(?=[A-ZÀ-Ý])",
     re.IGNORECASE,
 )

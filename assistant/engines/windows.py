@@ -17,9 +17,9 @@ from dataclasses import replace
 from assistant.engines.units import Unit
 from assistant.understanding import DOMAIN_TERMS
 
-WINDOW_SENTENCES = 2
+WINDOW_SENTENCES = 3
 """At most this many sentences follow the kept one…"""
-WINDOW_WORDS = 110
+WINDOW_WORDS = 150
 """…and the whole quote stays under this many words."""
 BACK_REFERENCE = re.compile(
     r"(?:De cette (?:façon|manière)|Ainsi|Pour cela|Pour ce faire|Dans ce cadre|À ce titre|A ce titre|"

@@ -161,3 +161,8 @@ def test_a_year_is_mentioned_by_the_period_that_covers_it():
     assert mentions(Name("2024"), document) and mentions(Name("2023"), document)
     assert not mentions(Name("2029"), document)
     assert understand("Quel CLS était en vigueur en 2024 au Val de Brume ?").names[-1].is_year
+
+
+def test_initials_are_a_name_s_not_a_phrase_s():
+    assert mentions(Name("EMS"), document_text(["le Conseil de l'Eurométropole de Strasbourg"], {}))
+    assert not mentions(Name("EMS"), document_text(["le dispositif Escorter (Équipe mobile de soins)"], {}))

@@ -104,8 +104,8 @@ def mentions(name: Name, document: DocumentText) -> bool:
 def spelled_out(acronym: str, words: list[str], capitalised: list[bool] | None = None) -> bool:
     """Whether consecutive words have the acronym's letters as initials; small words (« de »,
     « la ») may give a letter or be skipped. With `capitalised`, the words must read as a name:
-    the first and at least half of the others capitalised (« Eurométropole de Strasbourg », not
-    « Équipe mobile de soins »)."""
+    the first and nearly all the others capitalised (« Eurométropole de Strasbourg », not
+    « Équipe mobile de soins » nor « Épernay se mobilise avec son… »)."""
     letters = acronym.casefold()
     for start, word in enumerate(words):
         if word[0] != letters[0] or word in STOPWORDS:
@@ -118,8 +118,8 @@ def spelled_out(acronym: str, words: list[str], capitalised: list[bool] | None =
 
 def _reads_as_name(words: list[str], capitalised: list[bool], start: int, end: int) -> bool:
     spelled = [i for i in range(start, end) if words[i] not in STOPWORDS]
-    capitals = sum(capitalised[i] for i in spelled)
-    return capitalised[start] and 2 * capitals >= len(spelled)
+    small = sum(not capitalised[i] for i in spelled)
+    return capitalised[start] and small <= len(spelled) // 4  # « Communauté d'agglomération de Béthune… »
 
 
 COMPOUND_PREFIXES = ("euro", "inter", "agglo", "intra", "trans", "pluri", "multi")

@@ -166,3 +166,4 @@ def test_a_year_is_mentioned_by_the_period_that_covers_it():
 def test_initials_are_a_name_s_not_a_phrase_s():
     assert mentions(Name("EMS"), document_text(["le Conseil de l'Eurométropole de Strasbourg"], {}))
     assert not mentions(Name("EMS"), document_text(["le dispositif Escorter (Équipe mobile de soins)"], {}))
+    assert not mentions(Name("EMS"), document_text(["Épernay se mobilise avec son contrat"], {}))

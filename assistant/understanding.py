@@ -138,11 +138,15 @@ class Understanding:
     @property
     def search_texts(self) -> list[str]:
         """Searches beside the question's own: one per part when there are several, one per
-        territory when it names several (each one's documents must be among the passages)."""
+        territory when it names several (each one's documents must be among the passages), one
+        with a two-word name written as one."""
         texts = [self.query(part) for part in self.parts] if len(self.parts) > 1 else []
         places = [n.surface for n in self.required_names if not YEAR.fullmatch(n.surface)]
         if len(places) > 1:
             texts += [_about_one(place, places, self.parts[0].text) for place in places]
+        # « Cap Atlantique » may be written « CapAtlantique »: a search for that spelling too.
+        pairs = [p.split() for p in places if len(p.split()) == 2 and not set(fold(p).split()) & NAME_LINKS]
+        texts += [f"{a}{b} {self.text}" for a, b in pairs]
         return texts
 
     @property

@@ -167,3 +167,8 @@ def test_initials_are_a_name_s_not_a_phrase_s():
     assert mentions(Name("EMS"), document_text(["le Conseil de l'Eurométropole de Strasbourg"], {}))
     assert not mentions(Name("EMS"), document_text(["le dispositif Escorter (Équipe mobile de soins)"], {}))
     assert not mentions(Name("EMS"), document_text(["Épernay se mobilise avec son contrat"], {}))
+
+
+def test_a_two_word_name_is_also_searched_written_as_one():
+    assert any(t.startswith("CapLumière ") for t in understand("Cap Lumière a signé quand ?").search_texts)
+    assert not any("ValdeBrume" in t for t in understand("Val de Brume a signé quand ?").search_texts)

@@ -172,3 +172,14 @@ def test_initials_are_a_name_s_not_a_phrase_s():
 def test_a_two_word_name_is_also_searched_written_as_one():
     assert any(t.startswith("CapLumière ") for t in understand("Cap Lumière a signé quand ?").search_texts)
     assert not any("ValdeBrume" in t for t in understand("Val de Brume a signé quand ?").search_texts)
+
+
+def test_a_heading_stating_the_value_is_quoted_with_the_sentence_under_it():
+    from assistant.engines.extractive import ExtractiveEngine
+    from assistant.passages import Passage
+
+    text = "## Un second contrat pour 2024-2028\n\nLe contrat de Val de Brume a été renouvelé après son évaluation."
+    passage = Passage("d:0", text, {"file": "brume.md", "doc_id": "d", "title": "Val de Brume"}, 1.0)
+    draft = ExtractiveEngine().draft("Le contrat de Val de Brume a été renouvelé pour quelle période ?", [passage])
+    assert draft.text.startswith("2024-2028 — Un second contrat pour 2024-2028")
+    assert draft.citations[0].quote in text and "renouvelé" in draft.citations[0].quote

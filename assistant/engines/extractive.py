@@ -171,20 +171,21 @@ class ExtractiveEngine:
                 if _unquotable(sentence) or _fragment(sentences, i):
                     continue
                 end = _list_end(passage.text, sentences, i)
-                found = expanded_terms(passage.text[sentence.start : end])
-                found -= {t for t in part.agents if not names_agent(t, passage.text[sentence.start : end])}
+                start = _with_heading_value(part, passage.text, sentences, i, end)
+                found = expanded_terms(passage.text[start:end])
+                found -= {t for t in part.agents if not names_agent(t, passage.text[start:end])}
                 found = with_synonyms(found)
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
                 # words to match: every sentence covers them, and the kind and names decide.
                 coverage = matched / total if weights else 1.0
-                candidates.append((passage, rank, sentence, end, coverage, found))
+                candidates.append((passage, rank, sentence, start, end, coverage, found))
         sentences = [passage.text[s.start : s.end] for passage, _, s, *_ in candidates]
         meanings = self._meaning(understanding.query(part), sentences, vectors)
         units = []
-        for (passage, rank, sentence, end, coverage, found), meaning in zip(candidates, meanings):
-            text = passage.text[sentence.start : end]
+        for (passage, rank, sentence, start, end, coverage, found), meaning in zip(candidates, meanings):
+            text = passage.text[start:end]
             stated = states(part.kind, text) and all(has_term(found, t) for t in part.counted)
             sentence_words = set(WORD.findall(fold(text)))
             score = (
@@ -197,7 +198,7 @@ class ExtractiveEngine:
                 + _answer_type_bonus(part.profile, sentence, announces_list=end > sentence.end)
                 + 0.05 / (rank + 1)
             )
-            units.append(Unit(passage, rank, sentence.start, end, score, coverage, frozenset(found), meaning, stated))
+            units.append(Unit(passage, rank, start, end, score, coverage, frozenset(found), meaning, stated))
         return units
 
     def _known(self, term: str, present: set[str]) -> bool:
@@ -296,6 +297,19 @@ def _documents(passages: list[Passage]) -> dict[str, tuple[DocumentText, list[Pa
         doc: (document_text([p.text for p in doc_passages], doc_passages[0].metadata), doc_passages)
         for doc, doc_passages in by_doc.items()
     }
+
+
+def _with_heading_value(part: Part, text: str, sentences: list[Sentence], i: int, end: int) -> int:
+    """Where a sentence's quote starts: at the heading right above it when the heading states
+    a value of the kind asked (« Un engagement pour 2019-2023 » over « Le premier contrat… »)."""
+    sentence = sentences[i]
+    if not part.kind or i == 0 or not sentences[i - 1].is_heading:
+        return sentence.start
+    heading = sentences[i - 1]
+    words = heading.text.lstrip("#").strip()
+    if not words or text[heading.end : sentence.start].strip() or not states(part.kind, words):
+        return sentence.start
+    return heading.end - len(words)
 
 
 def _list_end(text: str, sentences: list[Sentence], i: int) -> int:

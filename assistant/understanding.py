@@ -45,7 +45,8 @@ FILLER = expanded_terms(
     "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent couvre couvrent "
     "repose reposent appuie appuient "
     "peux pouvez pourriez pourrais comparer compare comparez dire dis donner donne indiquer indique "
-    "expliquer explique rappeler savoir sais voudrais aimerais cherche cherchons besoin "
+    "expliquer explique rappeler savoir sais savez connaissez voudrais aimerais cherche cherchons besoin "
+    "citer cite citez donnez dites "
     "celui celle ceux celles cela ça ceci lequel laquelle lesquels lesquelles"
 )
 """Words of conversation (« c'est quoi exactement ») and light verbs (« combien l'ARS met »,
@@ -275,7 +276,9 @@ def _names(text: str, required: bool) -> list[Name]:
         capitalised = token[0].isupper()
         if capitalised and token.upper() in GENERIC_ACRONYMS:
             close()
-        elif capitalised and not (sentence_start and (folded in STOPWORDS or _common_start(token))):
+        elif capitalised and not _conversation(token) and not (
+            sentence_start and (folded in STOPWORDS or _common_start(token))
+        ):
             if not current:
                 opened_sentence = sentence_start
             current.extend(pending_links)
@@ -303,5 +306,14 @@ def without_common_opening(name: Name, common: set[str]) -> Name | None:
 
 def _common_start(token: str) -> bool:
     """A capitalised first word that is a word of the question, not a name (« Combien », « Quels »,
-    « Parmi »)."""
-    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS | OPENING_WORDS
+    « Parmi », « Pouvez-vous »)."""
+    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS | OPENING_WORDS or _conversation(token)
+
+
+def _conversation(token: str) -> bool:
+    """« Pouvez-vous », « Savez-vous », « Merci »: words of conversation, wherever capitalised."""
+    pieces = re.split(r"[-'’]", token)
+    if any(piece[:1].isupper() for piece in pieces[1:]):
+        return False  # « Celles-sur-Belle » is a name
+    terms = expanded_terms(fold(pieces[0]))
+    return bool(terms) and terms <= FILLER

@@ -183,3 +183,11 @@ def test_a_heading_stating_the_value_is_quoted_with_the_sentence_under_it():
     draft = ExtractiveEngine().draft("Le contrat de Val de Brume a été renouvelé pour quelle période ?", [passage])
     assert draft.text.startswith("2024-2028 — Un second contrat pour 2024-2028")
     assert draft.citations[0].quote in text and "renouvelé" in draft.citations[0].quote
+
+
+def test_words_of_conversation_are_not_names():
+    assert understand("Pouvez-vous citer des exemples de CLS de deuxième génération ?").required_names == []
+    assert [n.surface for n in understand("Bonjour, Savez-vous si Port-Lumière a un CLS ?").required_names] == [
+        "Port-Lumière"
+    ]
+    assert [n.surface for n in understand("Le CLS de Celles-sur-Belle ?").required_names] == ["Celles-sur-Belle"]

@@ -57,8 +57,9 @@ FILLER_PHRASES = re.compile(
     re.IGNORECASE,
 )
 LISTS_DOCUMENTS = re.compile(
-    r"\b(?:quels|quelles|lesquels|lesquelles)\s+(?:sont les\s+)?(?:cls|contrats?|territoires|communes|villes|"
-    r"collectivités|intercommunalités|epci|agglos?|métropoles|régions|départements)\b",
+    r"\b(?:(?:quels|quelles|lesquels|lesquelles|plusieurs)\s+|exemples? d(?:e\s+|['’])|d['’]autres\s+)(?:sont les\s+)?"
+    r"(?:cls|contrats?|territoires|communes|villes|collectivités|intercommunalités|epci|agglos?|métropoles|"
+    r"régions|départements)\b",
     re.IGNORECASE,
 )
 FRAMING = re.compile(

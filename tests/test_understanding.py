@@ -191,3 +191,9 @@ def test_words_of_conversation_are_not_names():
         "Port-Lumière"
     ]
     assert [n.surface for n in understand("Le CLS de Celles-sur-Belle ?").required_names] == ["Celles-sur-Belle"]
+
+
+def test_examples_of_contracts_are_one_per_document():
+    assert understand("Pouvez-vous citer des exemples de CLS renouvelés ?").lists_documents
+    assert understand("Y a-t-il d'autres contrats en Bretagne ?").lists_documents
+    assert not understand("Quelle est la mission des CLS ?").lists_documents

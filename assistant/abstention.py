@@ -16,6 +16,7 @@ development set and checked on the other half (README, « Answers »).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.engines.extractive import ExtractiveEngine, PartAnswer, comparison_groups
@@ -38,7 +39,14 @@ class Support:
         return [part for part in self.parts if not part.covered]
 
 
-def assess_support(understanding: Understanding, passages: list[Passage], engine: ExtractiveEngine) -> Support:
+def assess_support(
+    understanding: Understanding,
+    passages: list[Passage],
+    engine: ExtractiveEngine,
+    neighbours: Callable[[list[Passage]], list[Passage]] | None = None,
+) -> Support:
+    """`neighbours` reads the chunks around the kept passages (assistant/neighbours.py): the
+    answer is looked for in them too, once the documents are chosen by the names."""
     if not passages:
         return Support(False)
     by_doc: dict[str, list[Passage]] = {}
@@ -58,8 +66,22 @@ def assess_support(understanding: Understanding, passages: list[Passage], engine
     supporting = [
         p for doc, group in by_doc.items() if all(mentions(n, texts[doc]) for n in names) for p in group
     ]
+    around: list[Passage] = []
+    if not supporting and neighbours and len(names) > 1:
+        # No retrieved chunk names everything (« en 2024 » with « Terres des Confluences »): the
+        # documents' chunks around them may (« 2023/2027 » one chunk up).
+        around = neighbours(passages)
+        wider = {
+            doc: document_text([p.text for p in [*group, *around] if p.doc_id == doc], group[0].metadata)
+            for doc, group in by_doc.items()
+        }
+        supporting = [
+            p for doc, group in by_doc.items() if all(mentions(n, wider[doc]) for n in names) for p in group
+        ]
     if not supporting:
         supporting = [p for _, group in comparison_groups(understanding, passages) for p in group]
     supporting.sort(key=lambda p: p.score, reverse=True)
+    if neighbours:
+        supporting += neighbours(supporting)
     parts = engine.plan(understanding, supporting)
     return Support(any(part.covered for part in parts), supporting, parts=parts)

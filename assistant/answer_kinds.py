@@ -28,11 +28,13 @@ CUES: list[tuple[str, re.Pattern]] = [
         r"combien d['’]ann[ée]es|pour combien d['’]ann[ée]es)\b", re.I)),
     ("period", re.compile(r"\b(?:quelle p[ée]riode|sur quelle p[ée]riode|jusqu['’](?:à|a) quand|de quand à quand)\b", re.I)),
     ("place", re.compile(r"(?:^|\b(?:et|,)\s+)o[uù]\b(?!\s+(?:bien|alors))|\b(?:quel lieu|à quel endroit|dans quelle ville|en quel lieu)\b", re.I)),
+    ("day", re.compile(r"\b(?:quel jour|(?:à |a )?quelle date (?:exacte|précise)|date (?:exacte|précise))\b", re.I)),
     ("date", re.compile(
         r"\b(?:quand|quelle date|(?:en|de|à) quelle ann[ée]e|quelle ann[ée]e|depuis quand|date de signature|"
         r"en premier|en dernier|le plus r[ée]cent|la plus r[ée]cente|le plus r[ée]cemment|le plus ancien|"
         r"la plus ancienne)\b", re.I)),
-    ("count", re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])(?!temps|argent|euros)", re.I)),
+    ("count", re.compile(
+        r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])(?!temps|argent|euros)|\bnombre (?:de |d['’])", re.I)),
 ]
 
 VALUES: dict[str, re.Pattern] = {
@@ -45,10 +47,23 @@ VALUES: dict[str, re.Pattern] = {
     "period": re.compile(
         rf"\b{YEAR}\s*(?:[-–/]|à|au|et)\s*{YEAR}\b|\bjusqu['’](?:en|à|au)\s+(?:\w+\s+)?{YEAR}\b|"
         rf"\b(?:horizon|d['’]ici(?: à)?|échéance)\s+{YEAR}\b|"
-        rf"\b(?:\d+|{NUMBER_WORD})\s+(?:ans?|ann[ée]es?)\b", re.I),
+        rf"\b(?:du|de)\s+(?:\w+\s+){{0,3}}{YEAR}\s+(?:au|à)\s+(?:\w+\s+){{0,3}}{YEAR}\b", re.I),
+    "day": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}\b", re.I),
     "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}(?:\s+{YEAR})?\b|\b{MONTH}\s+{YEAR}\b|\b{YEAR}\b", re.I),
-    "count": re.compile(rf"(?<![\d.,])\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b{NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
+    "count": re.compile(rf"(?<![\d.,°])(?<!axe )(?<!article )(?<!partie )(?<!action )\b(?!{YEAR}\b)\d+\b(?!(?:er)?\s+{MONTH})|\b(?!une?\b){NUMBER_WORD}\b|\bune? (?:seule?|dizaine|vingtaine|quarantaine|cinquantaine|centaine)\b", re.I),
 }
+
+
+COMPLETE: dict[str, re.Pattern] = {
+    "date": re.compile(rf"\b\d{{1,2}}(?:er)?\s+{MONTH}\s+{YEAR}\b", re.I),
+    "place": re.compile(r"\b(?:à|au|aux)\s+(?:l['’]|la\s+|les\s+)?[A-ZÉÈ][\w’'-]+"),
+}
+"""A value of the kind said in full: « 11 décembre 2025 » beats « ce jeudi 11 décembre », a
+named place (« à Valdahon ») a sentence that names none."""
+
+
+def states_completely(kind: str | None, text: str) -> bool:
+    return kind in COMPLETE and bool(COMPLETE[kind].search(text))
 
 
 def kind_of(question: str) -> str | None:
@@ -78,5 +93,5 @@ def value_span(kind: str | None, text: str) -> str | None:
     """The first value of that kind in the text, verbatim: the direct answer put first."""
     if kind is None or kind == "count" or kind in UNCHECKED:
         return None
-    found = VALUES[kind].search(text)
+    found = (COMPLETE[kind].search(text) if kind in COMPLETE else None) or VALUES[kind].search(text)
     return found.group(0).strip() if found else None

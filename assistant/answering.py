@@ -22,6 +22,7 @@ from assistant.core.errors import AssistantError
 from assistant.core.filters import Filters
 from assistant.engines.base import AnswerEngine
 from assistant.engines.extractive import ExtractiveEngine
+from assistant.neighbours import neighbour_reader
 from assistant.passages import Answer, Draft, Passage
 from assistant.understanding import understand
 
@@ -138,7 +139,8 @@ class Assistant:
         passages = self.retriever.search(standalone, allowed, k=k)
         for extra in understanding.search_texts:  # each part of a several-part question
             passages = _merged(passages, self.retriever.search(extra, allowed, k=EXTRA_PASSAGES))
-        return standalone, passages, assess_support(understanding, passages, self.extractive)
+        more = neighbour_reader(self.retriever, allowed)
+        return standalone, passages, assess_support(understanding, passages, self.extractive, more)
 
     def not_found(
         self, question: str, passages: list[Passage], support: Support, filters: Filters | None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer_kinds import cue_span, kind_of
-from assistant.core.french import STOPWORDS, expanded_terms, fold, stem
+from assistant.core.french import STOPWORDS, expanded_terms, fold, stem, words
 from assistant.core.glossary import GLOSSARY
 from assistant.question import QuestionProfile, profile
 
@@ -43,8 +43,10 @@ FILLER = expanded_terms(
     "exactement concrètement concrètes concret vraiment précisément simplement justement réellement "
     "déjà donc alors bref enfin svp stp merci bonjour juste "
     "met mettre mettent mis prévu prévue prévus prévues propose proposent compte comptent couvre couvrent "
+    "repose reposent appuie appuient "
     "peux pouvez pourriez pourrais comparer compare comparez dire dis donner donne indiquer indique "
-    "expliquer explique rappeler savoir sais voudrais aimerais cherche cherchons besoin "
+    "expliquer explique rappeler savoir sais savez connaissez voudrais aimerais cherche cherchons besoin "
+    "citer cite citez donnez dites "
     "celui celle ceux celles cela ça ceci lequel laquelle lesquels lesquelles"
 )
 """Words of conversation (« c'est quoi exactement ») and light verbs (« combien l'ARS met »,
@@ -55,19 +57,25 @@ FILLER_PHRASES = re.compile(
     re.IGNORECASE,
 )
 LISTS_DOCUMENTS = re.compile(
-    r"\b(?:quels|quelles|lesquels|lesquelles)\s+(?:sont les\s+)?(?:cls|contrats?|territoires|communes|villes|"
-    r"collectivités|intercommunalités|epci|agglos?|métropoles|régions|départements)\b",
+    r"\b(?:(?:quels|quelles|lesquels|lesquelles|plusieurs)\s+|exemples? d(?:e\s+|['’])|d['’]autres\s+)(?:sont les\s+)?"
+    r"(?:cls|contrats?|territoires|communes|villes|collectivités|intercommunalités|epci|agglos?|métropoles|"
+    r"régions|départements)\b",
     re.IGNORECASE,
 )
 FRAMING = re.compile(
     r"\b(?:p[ôo]le|pays|communaut[ée] (?:de communes|d['’]agglom[ée]ration|urbaine)|agglo(?:m[ée]ration)?|"
-    r"m[ée]tropole|ville|commune|petr|territoire|intercommunalit[ée]|com ?com)\s+(?:de la |de l['’]|du |des |de |d['’])?"
+    r"m[ée]tropole|ville|commune|petr|territoire|intercommunalit[ée]|com ?com|r[ée]gion|d[ée]partement|cc|ca)\s+(?:de la |de l['’]|du |des |de |d['’])?"
     r"(?=[A-ZÀ-Ý])",
     re.IGNORECASE,
 )
 """A legal form before a name (« le pôle Haute Lande », « l'agglo de Maubeuge ») is the name's."""
-LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+s\b|\blist", re.IGNORECASE)
-COUNTED = re.compile(r"\bcombien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE)
+LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+[sx]\b|\blist", re.IGNORECASE)
+AGENT = re.compile(r"(?:teur|trice|euse|eur)s?$")
+"""Who does (« coordinatrice », « animateur »), beside what is done (« coordination »,
+« animation »): the stemmer gives both one stem, a reader asking for a person does not."""
+COUNTED = re.compile(
+    r"\b(?:combien\b(?:[- ]+y[- ]+a[- ]+t[- ]+il)?|nombre)\s+(?:de |d['’])\s*(\w+)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,10 @@ class Name:
     """False for a name met only in a context sentence."""
     starts_sentence: bool = False
     """Its first word opens a sentence, where any word is capitalised (« Parmi Maubeuge… »)."""
+
+    @property
+    def is_year(self) -> bool:
+        return bool(YEAR.fullmatch(self.surface))
 
     @property
     def is_acronym(self) -> bool:
@@ -100,6 +112,9 @@ class Part:
     """« Quels sont les axes… »: a list, with the sentence that announces it."""
     wants_documents: bool = False
     """« Quels CLS ont… »: one sentence per document, each said whose it is."""
+    agents: set[str] = field(default_factory=set)
+    """Focus terms the question asks as a person (« la coordinatrice »): a sentence must name
+    the person's role, not only the activity of the same stem."""
 
 
 @dataclass
@@ -125,11 +140,15 @@ class Understanding:
     @property
     def search_texts(self) -> list[str]:
         """Searches beside the question's own: one per part when there are several, one per
-        territory when it names several (each one's documents must be among the passages)."""
+        territory when it names several (each one's documents must be among the passages), one
+        with a two-word name written as one."""
         texts = [self.query(part) for part in self.parts] if len(self.parts) > 1 else []
         places = [n.surface for n in self.required_names if not YEAR.fullmatch(n.surface)]
         if len(places) > 1:
             texts += [_about_one(place, places, self.parts[0].text) for place in places]
+        # « Cap Atlantique » may be written « CapAtlantique »: a search for that spelling too.
+        pairs = [p.split() for p in places if len(p.split()) == 2 and not set(fold(p).split()) & NAME_LINKS]
+        texts += [f"{a}{b} {self.text}" for a, b in pairs]
         return texts
 
     @property
@@ -175,14 +194,14 @@ def _split_topic(sentence: str) -> tuple[str, str]:
     """« Cap Atlantique : signé quand… » → (« Cap Atlantique », « signé quand… »); a colon after a
     question (« qui pilote : l'ARS ou la commune ? ») is no topic."""
     head, colon, tail = sentence.partition(":")
-    if colon and tail.strip() and not INTERROGATIVE.search(head) and INTERROGATIVE.search(tail):
+    if colon and tail.strip() and not INTERROGATIVE.search(head) and _asks(tail):
         return head.strip(), tail.strip()
     return "", sentence
 
 
 def _split_parts(body: str) -> list[str]:
     """Cuts at a separator when the pieces on both sides ask a question of their own (« signé
-    quand, et pour quelle durée »)."""
+    quand, et pour quelle durée », « date de signature et nombre d'axes »)."""
     cuts = list(PART_SEPARATOR.finditer(body))
     pieces: list[str] = []
     last = 0
@@ -190,11 +209,16 @@ def _split_parts(body: str) -> list[str]:
         following_end = cuts[n + 1].start() if n + 1 < len(cuts) else len(body)
         following = body[match.end() : following_end]
         before = body[last : match.start()]
-        if INTERROGATIVE.search(following) and INTERROGATIVE.search(before):
+        if _asks(following) and _asks(before):
             pieces.append(before.strip(" ,;"))
             last = match.end()
     pieces.append(body[last:].strip(" ,;"))
     return [p for p in pieces if p]
+
+
+def _asks(piece: str) -> bool:
+    """A question word, or a value asked without one (« date de signature et nombre d'axes »)."""
+    return bool(INTERROGATIVE.search(piece)) or kind_of(piece) is not None
 
 
 def _part(piece: str, topic: str, name_terms: set[str]) -> Part:
@@ -205,10 +229,26 @@ def _part(piece: str, topic: str, name_terms: set[str]) -> Part:
     asked = INTERROGATIVE.sub(" ", FILLER_PHRASES.sub(" ", asked))
     counted = COUNTED.search(piece)
     counted_terms = expanded_terms(counted.group(1)) if kind == "count" and counted else set()
+    focus = expanded_terms(asked) - name_terms - FILLER
     return Part(
-        text, profile(text), expanded_terms(asked) - name_terms - FILLER, kind, counted_terms - name_terms,
+        text, profile(text), focus, kind, counted_terms - name_terms,
         wants_list=bool(LISTS.search(piece)), wants_documents=bool(LISTS_DOCUMENTS.search(piece)),
+        agents=agent_terms(asked) & focus,
     )
+
+
+def agent_terms(text: str) -> set[str]:
+    """Terms that every word of the text bearing them writes as a person (« coordinatrice »)."""
+    forms: dict[str, set[bool]] = {}
+    for word in words(text):
+        for term in expanded_terms(word):
+            forms.setdefault(term, set()).add(bool(AGENT.search(word)))
+    return {term for term, agent in forms.items() if agent == {True}}
+
+
+def names_agent(term: str, text: str) -> bool:
+    """Whether the text has a word of that stem written as a person."""
+    return any(AGENT.search(w) and w.startswith(term) for w in words(text))
 
 
 def _names(text: str, required: bool) -> list[Name]:
@@ -237,7 +277,9 @@ def _names(text: str, required: bool) -> list[Name]:
         capitalised = token[0].isupper()
         if capitalised and token.upper() in GENERIC_ACRONYMS:
             close()
-        elif capitalised and not (sentence_start and (folded in STOPWORDS or _common_start(token))):
+        elif capitalised and not _conversation(token) and not (
+            sentence_start and (folded in STOPWORDS or _common_start(token))
+        ):
             if not current:
                 opened_sentence = sentence_start
             current.extend(pending_links)
@@ -265,5 +307,14 @@ def without_common_opening(name: Name, common: set[str]) -> Name | None:
 
 def _common_start(token: str) -> bool:
     """A capitalised first word that is a word of the question, not a name (« Combien », « Quels »,
-    « Parmi »)."""
-    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS | OPENING_WORDS
+    « Parmi », « Pouvez-vous »)."""
+    return bool(INTERROGATIVE.fullmatch(token)) or fold(token) in STOPWORDS | OPENING_WORDS or _conversation(token)
+
+
+def _conversation(token: str) -> bool:
+    """« Pouvez-vous », « Savez-vous », « Merci »: words of conversation, wherever capitalised."""
+    pieces = re.split(r"[-'’]", token)
+    if any(piece[:1].isupper() for piece in pieces[1:]):
+        return False  # « Celles-sur-Belle » is a name
+    terms = expanded_terms(fold(pieces[0]))
+    return bool(terms) and terms <= FILLER

@@ -18,7 +18,7 @@ from assistant.core.doc_types import DOC_TYPES
 from assistant.core.french import fold_spaced, strip_accents
 from ingest.documents import LoadedDocument
 
-FIELDS = ("title", "publisher", "date", "doc_type", "territory", "url")
+FIELDS = ("title", "publisher", "date", "doc_type", "territory", "url", "region")
 
 # ---------------------------------------------------------------------------------------------
 # Tables. Patterns apply to folded text: no accents, casefolded, apostrophes and dashes as spaces.
@@ -188,6 +188,8 @@ class DocumentMetadata:
     doc_type: str
     territory: str
     url: str = ""
+    region: str = ""
+    """As declared (front matter, manifest): « Vendée, Pays de la Loire » names what the text may not."""
 
 
 def infer_metadata(
@@ -214,6 +216,7 @@ def infer_metadata(
         doc_type=doc_type,
         territory=territory,
         url=given.get("url") or infer_url(text, publisher),
+        region=given.get("region", ""),
     )
 
 

@@ -51,7 +51,7 @@ from ingest.quality import check_informative
 from ingest.records import FileRecord, Records
 from ingest.report import IngestReport, ProgressListener
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 """Bump when loading, cleaning or chunking changes what is stored: every file is then re-ingested
 and re-embedded. Not bumped for the quarantine mark (cheap to add, costly to force on every store):
 chunks stored before it get it at their file's next change or the store's next `--rebuild`."""

@@ -94,3 +94,37 @@ def test_a_list_is_quoted_with_the_sentence_that_announces_it(answers):
     answer = answers.ask("Quels sont les axes du contrat local de santé du Val de Brume ?")
     assert answer.found
     assert _says(answer, "trois axes", "Faciliter l'installation", "Rompre l'isolement", "conduites addictives")
+
+
+def test_a_how_to_answer_carries_on_with_the_sentences_that_follow(answers):
+    # The best sentence announces two bodies; the next two say what each does.
+    answer = answers.ask("Comment fonctionne la gouvernance du CLS des Trois Vallons ?")
+    assert answer.found and _says(answer, "une fois par an", "chaque trimestre")
+    assert all(c.quote in answers.retriever.document_text(c.file) for c in answer.citations)
+
+
+def test_a_synonym_answers_in_the_documents_own_words(answers):
+    answer = answers.ask("Le contrat des Trois Vallons a-t-il été reconduit ?")
+    assert answer.found and _says(answer, "renouvelé le 2 juin 2021")
+
+
+def test_a_sentence_pointing_back_is_quoted_with_what_it_points_to(answers):
+    answer = answers.ask("Pourquoi le plan d'actions des Trois Vallons donne-t-il la priorité à la mobilité ?")
+    assert answer.found and _says(answer, "douze villages", "Ainsi, le plan d'actions")
+
+
+def test_a_person_is_not_answered_by_the_activity_of_the_same_stem(answers):
+    # The page says who ensures « la coordination », it names no coordinator.
+    answer = answers.ask("Comment s'appelle la coordinatrice du CLS des Trois Vallons ?")
+    assert not answer.found
+
+
+def test_a_period_is_not_answered_by_a_length(answers):
+    answer = answers.ask("Sur quelle période court le contrat des Trois Vallons ?")
+    assert not answer.found and "aucune période" in answer.answer
+
+
+def test_a_page_cut_off_mid_sentence_is_still_quoted(answers):
+    answer = answers.ask("La commune de Bourg-Vallon, c'était à quelle date ?")
+    assert answer.found and answer.answer.startswith("3 avril 2021 — ")
+    assert answer.citations[0].quote.endswith("Bourg-Vallon a")

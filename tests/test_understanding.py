@@ -108,3 +108,92 @@ def test_a_sources_own_footnote_marks_are_not_taken_for_citations():
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", draft.text)}
     assert draft.citations and markers == {c.n for c in draft.citations}
     assert "500 000 habitants (2)" in draft.text and draft.citations[0].quote in text
+
+
+def test_a_period_runs_from_one_year_to_another_and_a_day_has_its_month():
+    assert states("period", "Il court de 2022 à 2027.") and states("period", "du 1er janvier 2022 au 31 mars 2026")
+    assert not states("period", "Il est conclu pour cinq ans.")  # a length, not a period
+    assert kind_of("Le contrat a été signé quel jour ?") == "day"
+    assert states("day", "le 11 décembre 2025") and not states("day", "en décembre 2025")
+    assert value_span("date", "Ce jeudi 11 décembre, puis le 11 décembre 2025.") == "11 décembre 2025"
+
+
+def test_a_count_is_neither_an_article_nor_an_item_label():
+    assert states("count", "Il se décline en 16 fiches actions.")
+    assert not states("count", "- Axe n°1 : renforcer la coordination")
+    assert not states("count", "Axe 2 : prévenir les addictions")
+    assert not states("count", "avec une méthode de travail partagée")
+
+
+def test_a_compound_name_gives_the_initials_of_its_parts():
+    assert spelled_out("ems", ["l", "eurometropole", "de", "strasbourg"])
+    assert not spelled_out("ems", ["la", "metropole", "de", "strasbourg"])
+
+
+def test_a_person_asked_for_is_told_from_the_activity():
+    from assistant.understanding import names_agent
+
+    assert understand("Qui est la coordinatrice du contrat ?").parts[0].agents == {"coordin"}
+    assert understand("Qui finance la coordination du contrat ?").parts[0].agents == set()
+    assert names_agent("coordin", "Contact : Mme Durand, coordinatrice")
+    assert not names_agent("coordin", "La coordination est assurée par le Pays.")
+
+
+def test_word_families_and_synonyms_of_the_field():
+    from assistant.core.french import expanded_terms
+    from assistant.engines.units import has_term
+    from assistant.synonyms import with_synonyms
+
+    assert has_term(expanded_terms("pour une durée de quatre ans"), "dur")  # « durait »
+    assert not has_term({"communaut"}, "commun")
+    assert expanded_terms("renouvelé") <= with_synonyms(expanded_terms("Le contrat a été reconduit."))
+    assert not expanded_terms("renouvelé") <= with_synonyms(expanded_terms("Le contrat a été signé."))
+
+
+def test_values_asked_without_a_question_word_are_parts_of_their_own():
+    understood = understand("Val de Brume : date de signature et nombre de signataires ?")
+    assert [p.kind for p in understood.parts] == ["date", "count"]
+    assert understood.parts[1].counted == {"signatair"}
+
+
+def test_a_year_is_mentioned_by_the_period_that_covers_it():
+    document = document_text(["Le deuxième contrat court sur 2023/2027."], {"territory": "Val de Brume"})
+    assert mentions(Name("2024"), document) and mentions(Name("2023"), document)
+    assert not mentions(Name("2029"), document)
+    assert understand("Quel CLS était en vigueur en 2024 au Val de Brume ?").names[-1].is_year
+
+
+def test_initials_are_a_name_s_not_a_phrase_s():
+    assert mentions(Name("EMS"), document_text(["le Conseil de l'Eurométropole de Strasbourg"], {}))
+    assert not mentions(Name("EMS"), document_text(["le dispositif Escorter (Équipe mobile de soins)"], {}))
+    assert not mentions(Name("EMS"), document_text(["Épernay se mobilise avec son contrat"], {}))
+
+
+def test_a_two_word_name_is_also_searched_written_as_one():
+    assert any(t.startswith("CapLumière ") for t in understand("Cap Lumière a signé quand ?").search_texts)
+    assert not any("ValdeBrume" in t for t in understand("Val de Brume a signé quand ?").search_texts)
+
+
+def test_a_heading_stating_the_value_is_quoted_with_the_sentence_under_it():
+    from assistant.engines.extractive import ExtractiveEngine
+    from assistant.passages import Passage
+
+    text = "## Un second contrat pour 2024-2028\n\nLe contrat de Val de Brume a été renouvelé après son évaluation."
+    passage = Passage("d:0", text, {"file": "brume.md", "doc_id": "d", "title": "Val de Brume"}, 1.0)
+    draft = ExtractiveEngine().draft("Le contrat de Val de Brume a été renouvelé pour quelle période ?", [passage])
+    assert draft.text.startswith("2024-2028 — Un second contrat pour 2024-2028")
+    assert draft.citations[0].quote in text and "renouvelé" in draft.citations[0].quote
+
+
+def test_words_of_conversation_are_not_names():
+    assert understand("Pouvez-vous citer des exemples de CLS de deuxième génération ?").required_names == []
+    assert [n.surface for n in understand("Bonjour, Savez-vous si Port-Lumière a un CLS ?").required_names] == [
+        "Port-Lumière"
+    ]
+    assert [n.surface for n in understand("Le CLS de Celles-sur-Belle ?").required_names] == ["Celles-sur-Belle"]
+
+
+def test_examples_of_contracts_are_one_per_document():
+    assert understand("Pouvez-vous citer des exemples de CLS renouvelés ?").lists_documents
+    assert understand("Y a-t-il d'autres contrats en Bretagne ?").lists_documents
+    assert not understand("Quelle est la mission des CLS ?").lists_documents

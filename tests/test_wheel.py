@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,8 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools' build/ folder would otherwise linger in the source tree, with
+    # copies of modules that no longer exist.
+    source = shutil.copytree(ROOT, out / "source", ignore=shutil.ignore_patterns(
+        ".*", "build", "*.egg-info", "data", "__pycache__", "bench", "tests", "corpus"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
         check=True, cwd=out,
     )
     return next(out.glob("cls_assistant-*.whl"))

@@ -25,6 +25,7 @@ GLOSSARY: dict[str, str] = {
     "IVG": "interruption volontaire de grossesse",
     "CHU": "centre hospitalier universitaire",
     "ORS": "observatoire régional de la santé",
+    "CC": "communauté de communes",
 }
 
 

@@ -22,11 +22,13 @@ from assistant.engines.units import (
     quotable,
     select,
 )
+from assistant.engines.windows import explains, widen_all
 from assistant.passages import Citation, Draft, Passage
 from assistant.question import counts_in
 from assistant.understanding import Part, Understanding
 
 MAX_UNITS = {"elu": 2, "coordinateur": 4, "ars": 4}
+LATEST = re.compile(r"\b(?:le|la) plus r[ée]cente?\b|\b(?:le|la) derni(?:er|ère)\b", re.IGNORECASE)
 DEFAULT_MAX_UNITS = 3
 
 
@@ -115,9 +117,13 @@ def _single(answer: PartAnswer, audience: str) -> Draft:
         limit = DOCUMENTS_LISTED
     answering = [u for u in answer.all_units if u.states_kind]
     relevant = quotable(part, answering, [u for u in answering if answers(part, u)])
-    chosen = select(relevant or answer.units, limit, part.wants_documents)
+    # « Le plus récent de Bretagne ? » compares documents: one sentence each, the newest first.
+    latest = bool(LATEST.search(part.text))
+    chosen = select(relevant or answer.units, limit, part.wants_documents or latest)
+    if explains(part):
+        chosen = widen_all(chosen, answer.all_units)
     question = answer.part.profile
-    if question.wants_current:
+    if question.wants_current or latest:
         chosen.sort(key=lambda u: u.passage.date, reverse=True)
     units = answer.all_units
     older = _older_differing_figure(chosen[0], units) if question.wants_number or question.wants_current else None

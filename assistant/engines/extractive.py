@@ -8,7 +8,7 @@ assistant/core/sentence_index.py, against the part's query vector) and by whethe
 value asked; engines/units.py decides when a part is answered and which sentences to keep,
 engines/composing.py writes the answer. A question about several territories that no single
 document covers is answered territory by territory. A passage that gives orders to an AI model
-(engines/injection.py) is never quoted.
+(core/safety.py) is never quoted.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from assistant.answer_kinds import states
+from assistant.answer_kinds import states, states_completely
 from assistant.core.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.core.safety import trusted
 from assistant.core.sentences import Sentence, split_sentences
@@ -36,10 +36,12 @@ from assistant.engines.units import (
     quotable,
     select,
 )
-from assistant.naming import DocumentText, document_text, mentions
+from assistant.engines.windows import explains, widen_all
+from assistant.naming import DocumentText, covers_year, document_text, mentions
 from assistant.passages import Draft, Passage
 from assistant.question import QuestionProfile, counts_in
-from assistant.understanding import Name, Part, Understanding, understand
+from assistant.synonyms import with_synonyms
+from assistant.understanding import Name, Part, Understanding, names_agent, understand
 
 MAX_LIST_ITEMS = 12
 PLANS_KEPT = 64
@@ -58,6 +60,8 @@ TERMINAL = (".", "!", "?", "…", ":", ";")
 MEANING_WEIGHT = 0.12
 UNKNOWN_TERM = "\x00"
 KIND_BONUS = 0.3
+COMPLETE_BONUS = 0.1
+"""A date with its day, month and year beats one without its year."""
 DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 MISSING_KIND = {
     "phone": "aucun numéro de téléphone",
@@ -66,6 +70,7 @@ MISSING_KIND = {
     "duration": "aucune durée",
     "period": "aucune période",
     "date": "aucune date",
+    "day": "aucune date précise (jour et mois)",
     "count": "aucun nombre",
     "place": "aucun lieu",
 }
@@ -145,8 +150,11 @@ class ExtractiveEngine:
         # Square roots: a rare but minor word (« prévues ») must not outweigh the subject.
         # A word no document has (« koi ») can only be a typo or slang: it weighs nothing.
         present = set().union(*(expanded_terms(p.text) for p in passages)) if passages else set()
-        focus = {t: self._idf(t) ** 0.5 for t in part.focus if self._known(t, present)}
-        topic = {t: self._idf(t) ** 0.5 for p in understanding.parts for t in p.focus if self._known(t, present)}
+        focus = {t: self._idf(self._as_written(t, present)) ** 0.5 for t in part.focus if self._known(t, present)}
+        topic = {
+            t: self._idf(self._as_written(t, present)) ** 0.5
+            for p in understanding.parts for t in p.focus if self._known(t, present)
+        }
         names = [set(WORD.findall(fold(n.surface))) - STOPWORDS for n in understanding.required_names]
         weights = focus or topic
         total = sum(weights.values()) or 1.0
@@ -155,45 +163,59 @@ class ExtractiveEngine:
             return []  # not one word of the question is a word of the documents (« aaaa… »)
         candidates = []
         for rank, passage in enumerate(passages):
-            context = expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
+            context = with_synonyms(
+                expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
+            )
             sentences = split_sentences(passage.text)
             for i, sentence in enumerate(sentences):
                 if _unquotable(sentence) or _fragment(sentences, i):
                     continue
                 end = _list_end(passage.text, sentences, i)
-                found = expanded_terms(passage.text[sentence.start : end])
+                start = _with_heading_value(part, passage.text, sentences, i, end)
+                found = expanded_terms(passage.text[start:end])
+                found -= {t for t in part.agents if not names_agent(t, passage.text[start:end])}
+                found = with_synonyms(found)
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
                 # words to match: every sentence covers them, and the kind and names decide.
                 coverage = matched / total if weights else 1.0
-                candidates.append((passage, rank, sentence, end, coverage, found))
+                candidates.append((passage, rank, sentence, start, end, coverage, found))
         sentences = [passage.text[s.start : s.end] for passage, _, s, *_ in candidates]
         meanings = self._meaning(understanding.query(part), sentences, vectors)
         units = []
-        for (passage, rank, sentence, end, coverage, found), meaning in zip(candidates, meanings):
-            text = passage.text[sentence.start : end]
+        for (passage, rank, sentence, start, end, coverage, found), meaning in zip(candidates, meanings):
+            text = passage.text[start:end]
             stated = states(part.kind, text) and all(has_term(found, t) for t in part.counted)
             sentence_words = set(WORD.findall(fold(text)))
             score = (
                 coverage
                 + MEANING_WEIGHT * meaning
                 + (KIND_BONUS if part.kind and stated else 0.0)
+                + (COMPLETE_BONUS if stated and states_completely(part.kind, text) else 0.0)
                 + (LIST_BONUS if part.wants_list and end > sentence.end else 0.0)
                 + (NAME_BONUS if any(name and name <= sentence_words for name in names) else 0.0)
                 + _answer_type_bonus(part.profile, sentence, announces_list=end > sentence.end)
                 + 0.05 / (rank + 1)
             )
-            units.append(Unit(passage, rank, sentence.start, end, score, coverage, frozenset(found), meaning, stated))
+            units.append(Unit(passage, rank, start, end, score, coverage, frozenset(found), meaning, stated))
         return units
 
     def _known(self, term: str, present: set[str]) -> bool:
         """Whether the term is a word of the documents: in a passage at hand, or in some chunk
         the weights are counted on (the rarest weight is that of no chunk; weights count public
         chunks only, so an internal document's own words are known by its passages)."""
-        if term in present or not self._has_idf:
+        if term in present or not self._has_idf or self._as_written(term, present) != term:
             return True
         return self._idf(term) < self._idf(UNKNOWN_TERM) - 1e-9
+
+    @staticmethod
+    def _as_written(term: str, present: set[str]) -> str:
+        """The term as the passages write it: itself, or a word of its family (« dur » of
+        « durait » is « dure » in « durée »), whose weight it takes."""
+        if term in present:
+            return term
+        return next((other for other in sorted(present) if has_term({other}, term)), term)
 
     def _meaning(self, query_text: str, sentences: list[str], vectors: dict[str, np.ndarray]) -> list[float]:
         """Cosine of each sentence to the part, as spreads above the median sentence: e5's
@@ -225,24 +247,29 @@ class ExtractiveEngine:
             return PartAnswer(part, [], False, "aucun passage sur ce point", label, units)
         limit = VALUE_PART_UNITS if part.kind else DOCUMENTS_LISTED if part.wants_documents else PART_UNITS
         chosen = select(quotable(part, answering, passing), limit, part.wants_documents)
+        if explains(part):
+            chosen = widen_all(chosen, units)
         return PartAnswer(part, chosen, True, "", label, units)
 
 
 def _fragment(sentences: list[Sentence], i: int) -> bool:
-    """A sentence cut by the chunk's edge (the neighbouring chunk holds it whole)."""
+    """A piece of a sentence: one that starts in lower case (a chunk's overlap cut it), or one
+    broken off inside the text. Chunks end at sentence ends, so a passage's unfinished last
+    sentence is where its document stops (an excerpt cut off): it is all there is, and quoted."""
     sentence = sentences[i]
     if sentence.text[:1].islower() and not sentence.is_item:  # a sentence starts with a capital
         return True
     if sentence.text.rstrip("»\"' )").endswith(TERMINAL):
         return False
-    last_word = sentence.text.split()[-1].casefold()
-    return last_word in DANGLING or (i == len(sentences) - 1 and len(sentence.text.split()) < 4)
+    if i == len(sentences) - 1:
+        return len(sentence.text.split()) < 4
+    return sentence.text.split()[-1].casefold() in DANGLING
 
 
 def comparison_groups(understanding: Understanding, passages: list[Passage]) -> list[tuple[Name, list[Passage]]]:
     """For a question about several territories that no single document covers (« Toulon et La
     Seyne-sur-Mer : laquelle… »), the passages of each territory's documents; else []."""
-    names = understanding.required_names
+    names = [n for n in understanding.required_names if not n.is_year]  # a year frames, it is not compared
     if len(names) < 2:
         return []
     documents = _documents(passages)
@@ -270,6 +297,19 @@ def _documents(passages: list[Passage]) -> dict[str, tuple[DocumentText, list[Pa
         doc: (document_text([p.text for p in doc_passages], doc_passages[0].metadata), doc_passages)
         for doc, doc_passages in by_doc.items()
     }
+
+
+def _with_heading_value(part: Part, text: str, sentences: list[Sentence], i: int, end: int) -> int:
+    """Where a sentence's quote starts: at the heading right above it when the heading states
+    a value of the kind asked (« Un engagement pour 2019-2023 » over « Le premier contrat… »)."""
+    sentence = sentences[i]
+    if not part.kind or i == 0 or not sentences[i - 1].is_heading:
+        return sentence.start
+    heading = sentences[i - 1]
+    words = heading.text.lstrip("#").strip()
+    if not words or text[heading.end : sentence.start].strip() or not states(part.kind, words):
+        return sentence.start
+    return heading.end - len(words)
 
 
 def _list_end(text: str, sentences: list[Sentence], i: int) -> int:
@@ -305,7 +345,7 @@ def _answer_type_bonus(question: QuestionProfile, sentence: Sentence, announces_
         bonus += 0.15
     if question.wants_date and any(1900 <= c <= 2100 for c in counts):
         bonus += 0.1
-    if question.years and any(year in sentence.text for year in question.years):
+    if question.years and any(year in sentence.text or covers_year(year, sentence.text) for year in question.years):
         bonus += 0.2
     if question.wants_definition and DEFINES.search(sentence.text):
         bonus += 0.2

@@ -91,6 +91,8 @@ def answers(part: Part, unit: Unit) -> bool:
         return False
     if not part.focus:
         return unit.coverage >= TOPIC_COVERAGE or unit.meaning >= MEANING_MARGIN
+    if part.kind == "count" and part.counted:  # « 16 fiches actions »: the thing counted is there
+        return unit.coverage >= MIN_COVERAGE or unit.meaning >= MEANING_MARGIN
     if part.kind:  # the value is stated: most of the few words asked, or the closest meaning
         return unit.coverage >= VALUE_COVERAGE or unit.meaning >= MEANING_MARGIN
     if unit.meaning >= MEANING_ALONE:
@@ -103,13 +105,17 @@ def has_term(terms: set[str] | frozenset[str], term: str) -> bool:
     stemmer keeps them apart, a reader does not."""
     if term in terms:
         return True
-    return len(term) >= PREFIX_MIN and any(_family(term, other) or _family(other, term) for other in terms)
+    return len(term) >= PREFIX_MIN - 1 and any(_family(term, other) or _family(other, term) for other in terms)
 
 
 def _family(short: str, long: str) -> bool:
     """« sign » / « signatur »: the longer stem is the shorter one and a derivational suffix
-    (« commun » / « communaut » are two words, not one family)."""
-    return long.startswith(short) and long[len(short) :] in DERIVATIONS
+    (« commun » / « communaut » are two words, not one family); « dur » / « dure » (durait,
+    durée) differ by the stemmer's mute e."""
+    suffix = long[len(short) :]
+    if not long.startswith(short):
+        return False
+    return suffix == "e" or (len(short) >= PREFIX_MIN and suffix in DERIVATIONS)
 
 
 def quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:

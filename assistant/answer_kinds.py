@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from assistant.core.dates import MONTH_ALTERNATION
+
 NUMBER_WORD = r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)"
 YEAR = r"(?:19|20)\d{2}"
-MONTH = (
-    r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
-)
+MONTH = rf"(?:{MONTH_ALTERNATION})\.?"
+"""A month as written, its abbreviation too (« 3 juil. 2025 »)."""
 
 CUES: list[tuple[str, re.Pattern]] = [
     ("phone", re.compile(r"\b(?:num[ée]ro(?: de t[ée]l[ée]phone)?|t[ée]l[ée]phone|joindre|appeler)\b", re.I)),

@@ -23,7 +23,7 @@ from assistant.engines.units import (
     select,
 )
 from assistant.engines.windows import explains, widen_all
-from assistant.passages import Citation, Draft, Passage
+from assistant.passages import Citation, CitationNumbers, Draft, Passage
 from assistant.question import counts_in
 from assistant.understanding import Part, Understanding
 
@@ -72,19 +72,12 @@ def _years(text: str) -> set[str]:
     return set(re.findall(r"\b(?:19|20)\d{2}\b", text))
 
 
-class _Citations:
+class _Citations(CitationNumbers):
     """Citations numbered in order of first use, one per quoted unit."""
 
-    def __init__(self) -> None:
-        self.citations: list[Citation] = []
-        self._numbers: dict[tuple[str, int, int], int] = {}
-
     def cite(self, unit: Unit) -> int:
-        key = (unit.passage.id, unit.start, unit.end)
-        if key not in self._numbers:
-            self.citations.append(Citation.from_passage(len(self.citations) + 1, unit.passage, unit.quote))
-            self._numbers[key] = len(self.citations)
-        return self._numbers[key]
+        return self.number((unit.passage.id, unit.start, unit.end),
+                           lambda n: Citation.from_passage(n, unit.passage, unit.quote))
 
 
 def compose(understanding: Understanding, answers: list[PartAnswer], audience: str = "") -> Draft:

@@ -6,10 +6,14 @@ module is checked the day it is written.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import grimp
 import pytest
 
 CORE = "assistant.core"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +52,28 @@ def test_ingestion_tells_the_derived_indexes_through_its_hook():
     from ingest.events import subscribers
 
     assert subscribers() == [storage.on_documents_changed, lexical_index.on_documents_changed]
+
+
+def _modules_named_in_readme() -> set[str]:
+    """Names in the first cell of README's table rows: `x.py`, `folder/x.py` or a whole `folder/`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cells = [line.split("|")[1] for line in readme.splitlines() if line.startswith("| `")]
+    return {name for cell in cells for name in re.findall(r"`([\w./]+)`", cell)}
+
+
+def test_readme_module_tables_match_the_tree():
+    """Every module is in a README table, and every module a table names exists."""
+    named = _modules_named_in_readme()
+    modules = [p for root in ("assistant", "ingest") for p in (ROOT / root).rglob("*.py") if p.name != "__init__.py"]
+    unnamed = []
+    for module in modules:
+        parts = module.relative_to(ROOT).parts
+        spellings = {"/".join(parts[i:]) for i in range(len(parts))} | {"/".join(parts[i:-1]) + "/" for i in range(1, len(parts) - 1)}
+        if not spellings & named:
+            unnamed.append("/".join(parts))
+    assert unnamed == []
+    tree = {"/".join(p.relative_to(ROOT).parts[i:]) for p in modules for i in range(len(p.relative_to(ROOT).parts))}
+    elsewhere = ("", "tests", "bench", "assistant", "assistant/ui", "assistant/core", "assistant/catalogue")
+    stale = {name for name in named if name.endswith(".py") and name not in tree
+             and not any((ROOT / folder / name).exists() for folder in elsewhere)}
+    assert stale == set()

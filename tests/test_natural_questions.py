@@ -128,3 +128,10 @@ def test_a_page_cut_off_mid_sentence_is_still_quoted(answers):
     answer = answers.ask("La commune de Bourg-Vallon, c'était à quelle date ?")
     assert answer.found and answer.answer.startswith("3 avril 2021 — ")
     assert answer.citations[0].quote.endswith("Bourg-Vallon a")
+
+
+def test_a_question_the_page_asks_itself_is_not_the_answer(answers):
+    """A questions-and-answers page: its own question line is what the answer follows, not the answer."""
+    answer = answers.ask("Où les habitants des Hautes Combes peuvent-ils déposer une idée d'action pour le CLS ?")
+    assert answer.found and _says(answer, "boîte à idées")
+    assert not [c.quote for c in answer.citations if c.quote.rstrip().endswith("?")]

@@ -167,7 +167,10 @@ class ExtractiveEngine:
                 expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
             )
             sentences = split_sentences(passage.text)
+            lead: set[str] = set()  # the words of the heading or question line the sentence follows
             for i, sentence in enumerate(sentences):
+                if _leads(passage.text, sentence):
+                    lead = with_synonyms(expanded_terms(sentence.text.lstrip("#")))
                 if _unquotable(sentence) or _fragment(sentences, i):
                     continue
                 end = _list_end(passage.text, sentences, i)
@@ -176,7 +179,8 @@ class ExtractiveEngine:
                 found -= {t for t in part.agents if not names_agent(t, passage.text[start:end])}
                 found = with_synonyms(found)
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
-                matched += 0.5 * sum(w for t, w in weights.items() if not has_term(found, t) and has_term(context, t))
+                matched += 0.5 * sum(w for t, w in weights.items()
+                                     if not has_term(found, t) and (has_term(context, t) or has_term(lead, t)))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
                 # words to match: every sentence covers them, and the kind and names decide.
                 coverage = matched / total if weights else 1.0
@@ -185,6 +189,8 @@ class ExtractiveEngine:
         meanings = self._meaning(understanding.query(part), sentences, vectors)
         units = []
         for (passage, rank, sentence, start, end, coverage, found), meaning in zip(candidates, meanings):
+            if _asks(sentence):
+                continue  # scored with the others (their meanings are spreads over all), never quoted
             text = passage.text[start:end]
             stated = states(part.kind, text) and all(has_term(found, t) for t in part.counted)
             sentence_words = set(WORD.findall(fold(text)))
@@ -329,6 +335,20 @@ def _list_end(text: str, sentences: list[Sentence], i: int) -> int:
             break
         end = following.end
     return end
+
+
+def _asks(sentence: Sentence) -> bool:
+    """A document's own question (« Où trouver le questionnaire ? »): it states nothing; the
+    sentences after it answer it."""
+    return sentence.text.rstrip(" »\"'").endswith("?")
+
+
+def _leads(text: str, sentence: Sentence) -> bool:
+    """A heading, or a question alone on its line: the sentences after it are about it (its words
+    count for them as a section's title does)."""
+    alone = text[: sentence.start].endswith("\n") or sentence.start == 0
+    alone = alone and (sentence.end == len(text) or text[sentence.end : sentence.end + 1] == "\n")
+    return sentence.is_heading or (alone and _asks(sentence))
 
 
 def _unquotable(sentence: Sentence) -> bool:

@@ -120,9 +120,13 @@ def _family(short: str, long: str) -> bool:
 
 def quotable(part: Part, answering: list[Unit], passing: list[Unit]) -> list[Unit]:
     """Once a part is known to be answered, what its answer may quote: for a value, sentences
-    that answer on their own; otherwise the best scored ones (a list scoring just under the
-    bar beats the sentence that carried the decision)."""
-    return passing if part.kind else answering
+    that answer on their own, and any stating the value that scores above all of them (more of
+    the words asked, a little less close in meaning); otherwise the best scored ones (a list
+    scoring just under the bar beats the sentence that carried the decision)."""
+    if not part.kind:
+        return answering
+    best = max((u.score for u in passing), default=float("inf"))
+    return passing + [u for u in answering if u.score > best and u not in passing]
 
 
 def select(units: list[Unit], limit: int, one_per_document: bool = False) -> list[Unit]:

@@ -48,7 +48,7 @@ SIGNED = re.compile(
 PASSIVE = re.compile(r"\b(?:(?:la|cette|leur|sa) )?signature\b|\b(?:a|ont|avait|avaient) été sign|\b(?:est|sont) sign|\bsign[ée]e?s? (?:à|le)\b", NOCASE)
 OTHER_INSTRUMENT = re.compile(
     r"(?:,[^,.;]{2,40},)?\s*(?:(?:la|le|les|l['’]|une?|des|sa|son|leur|cette|ce)\s+)?(?:\w+\s+){0,2}?(?:conventions?|avenants?|chartes?)\b", NOCASE)
-"""« a signé la dernière convention de mise en œuvre du CLS »: the object signed is an implementing
+"""« a paraphé la convention annuelle d’application du CLS »: the object signed is an implementing
 instrument, so its date is not the contract's."""
 DATE_LED = re.compile(r"^\s*(?:Le |Ce )?(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?(1er|[0-3]?\d)\s+(\w+)\s+((?:19|20)\d{2}),\s+", NOCASE)
 """« Le 23 juin 2025, la ville de X a… »: a dated sentence opening a section."""

@@ -21,7 +21,7 @@ def list_intro(r: Reading, sentences: list[Sentence], i: int) -> tuple[str, Docu
     if sentence.is_item or not (announces or followed):
         return None
     if P.ONE_YEAR.search(sentence.text) and not P.PLAN_PERIOD.search(sentence.text):
-        return None  # « les axes de travail prioritaires pour 2022 »: one year's priorities
+        return None  # « nos priorités d'action pour 2021 »: one year's priorities
     if P.AXES_WORD.search(sentence.text) and not P.AXIS_LINE.match(sentence.text):
         return ("axes", r.focus)
     if P.PLAN_PERIOD.search(sentence.text) and len(sentence.text.split()) <= 8 and followed:

@@ -11,7 +11,7 @@ from assistant.core.sentences import Sentence
 
 
 def mention(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
-    """« Le contrat local de santé de la Communauté d'agglomération X est… » names a CLS."""
+    """« Le CLS du Pays Y, porté par… » names a CLS."""
     sentence = sentences[i]
     if sentence.is_heading:
         return

@@ -144,5 +144,5 @@ PERSON_TITLE = re.compile(r"\b(?:Madame|Monsieur|M\.|Mme|[Pp]résidente?|[Mm]air
 
 
 def about_another_device(text: str) -> bool:
-    """« … ont signé le contrat local de santé mentale »: a neighbouring scheme's signature."""
+    """« … signent ensemble leur CLSM »: a neighbouring scheme's signature (santé mentale)."""
     return bool(P.NOT_A_CLS.search(text)) and not P.CONTRACT.search(P.NOT_A_CLS.sub(" ", text))

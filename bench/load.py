@@ -49,9 +49,8 @@ from assistant.core.config import Settings
 from assistant.core.embeddings import get_embeddings
 from assistant.core.store import chroma_client, open_collection
 from assistant.service import load_assistant
-from bench.measure import cpu_seconds, loadavg, log, machine, memory_mb, reset_peak
+from bench.measure import cpu_seconds, loadavg, log, machine, memory_mb, reset_peak, temporary_store
 from bench.query import QUESTIONS, fill_collection, milliseconds, percentile
-from tests.chroma_server import ChromaServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "bench" / "results" / "load.json"
@@ -142,36 +141,29 @@ def run_case(mode: str, size: int, workload: Workload) -> dict:
     embeddings = get_embeddings(Settings().embeddings)
     dim = len(embeddings.embed_query("question de mise en route du modèle"))
     model_load_seconds = time.perf_counter() - start
-    with tempfile.TemporaryDirectory(prefix="cls-bench-load-", ignore_cleanup_errors=True) as tmp:
-        server = ChromaServer(Path(tmp) / "chroma").start() if mode == "server" else None
-        try:
-            settings = Settings(data_dir=Path(tmp) / "data", chroma_url=server.url if server else None,
-                                llm="extractive", reranker="")
-            collection = open_collection(chroma_client(settings), settings, embeddings)
-            generate_seconds, insert_seconds = fill_collection(collection, size, dim, workload.seed, workload.internal_share)
-            chunks = collection.count()
-            del collection
-            gc.collect()
-            server_pid = server.process.pid if server else None
-            after_fill = {"client": memory_mb(), "server": memory_mb(server_pid) if server else None}
+    with temporary_store(mode, "cls-bench-load-") as (settings, server):
+        collection = open_collection(chroma_client(settings), settings, embeddings)
+        generate_seconds, insert_seconds = fill_collection(collection, size, dim, workload.seed, workload.internal_share)
+        chunks = collection.count()
+        del collection
+        gc.collect()
+        server_pid = server.process.pid if server else None
+        after_fill = {"client": memory_mb(), "server": memory_mb(server_pid) if server else None}
 
-            assistant = load_assistant(settings)
-            start = time.perf_counter()
-            assistant.ask(QUESTIONS[0])  # builds the BM25 mirror: every chunk read from the store
-            first_question_seconds = time.perf_counter() - start
-            log(f"{mode}, {size} chunks: first question (BM25 mirror) in {first_question_seconds:.2f} s")
-            for question in QUESTIONS[1:1 + WARM_UP]:
-                assistant.ask(question)
-            runs = [measure(assistant, QUESTIONS, n, workload.questions, server_pid) for n in workload.threads]
-            baseline_runs = []
-            if workload.baseline:
-                log("  baseline: Chroma filters every question")
-                with chroma_filters_every_question():
-                    baseline_runs = [measure(assistant, QUESTIONS, n, workload.questions, server_pid)
-                                     for n in workload.threads]
-        finally:
-            if server:
-                server.stop()
+        assistant = load_assistant(settings)
+        start = time.perf_counter()
+        assistant.ask(QUESTIONS[0])  # builds the BM25 mirror: every chunk read from the store
+        first_question_seconds = time.perf_counter() - start
+        log(f"{mode}, {size} chunks: first question (BM25 mirror) in {first_question_seconds:.2f} s")
+        for question in QUESTIONS[1:1 + WARM_UP]:
+            assistant.ask(question)
+        runs = [measure(assistant, QUESTIONS, n, workload.questions, server_pid) for n in workload.threads]
+        baseline_runs = []
+        if workload.baseline:
+            log("  baseline: Chroma filters every question")
+            with chroma_filters_every_question():
+                baseline_runs = [measure(assistant, QUESTIONS, n, workload.questions, server_pid)
+                                 for n in workload.threads]
     return {
         "mode": mode,
         "chunks": chunks,

@@ -9,7 +9,13 @@ import os
 import platform
 import resource
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from assistant.core.config import Settings
+from tests.chroma_server import ChromaServer
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -74,3 +80,15 @@ def cpu_seconds(pid: int | str = "self") -> float | None:
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime: fields 14 and 15
+
+
+@contextmanager
+def temporary_store(mode: str, prefix: str) -> Iterator[tuple[Settings, ChromaServer | None]]:
+    """A fresh data folder for one measurement, with a Chroma server beside it in `server` mode."""
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
+        server = ChromaServer(Path(tmp) / "chroma").start() if mode == "server" else None
+        try:
+            yield Settings(data_dir=Path(tmp) / "data", chroma_url=server.url if server else None, llm="extractive"), server
+        finally:
+            if server:
+                server.stop()

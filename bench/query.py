@@ -37,7 +37,6 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
@@ -53,11 +52,10 @@ from assistant.core.store import chroma_client, mark_changed, open_collection, s
 from assistant.lexical_index import save_after_ingest
 from assistant.naive import NAIVE_TOP_K, DenseTopK
 from assistant.service import load_assistant
-from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb
+from bench.measure import loadavg, log, machine, memory_mb, peak_rss_mb, temporary_store
 from bench.synthetic import synthetic_chunk_texts
 from ingest.pipeline import chunk_id
 from ingest.records import Records
-from tests.chroma_server import ChromaServer
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "query.json"
 DEFAULT_SIZES = "1000,10000,100000"
@@ -210,26 +208,19 @@ def one_more_document(settings: Settings, collection, dim: int, seed: int, docs:
 
 
 def run_size(mode: str, size: int, embeddings, questions: list[str], dim: int, seed: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="cls-bench-query-", ignore_cleanup_errors=True) as tmp:
-        server = ChromaServer(Path(tmp) / "chroma").start() if mode == "server" else None
-        try:
-            settings = Settings(data_dir=Path(tmp) / "data", chroma_url=server.url if server else None,
-                                llm="extractive", reranker="")
-            collection = open_collection(chroma_client(settings), settings, embeddings)
-            generate_seconds, insert_seconds = fill_collection(collection, size, dim, seed)
-            docs = write_records(settings, synthetic_documents(size))
-            build_seconds = index_after_ingest(settings, collection, docs, embeddings.model_id)
-            log(f"{mode}, {size}: lexical index built from the store in {build_seconds:.2f} s")
-            docs = one_more_document(settings, collection, dim, seed, docs)
-            rebuild_seconds = index_after_ingest(settings, collection, docs, embeddings.model_id)
-            log(f"{mode}, {size}: rebuilt after one more document in {rebuild_seconds:.2f} s")
-            chunks = collection.count()
-            del collection
-            gc.collect()
-            measured = case_in_child(settings, len(questions))
-        finally:
-            if server:
-                server.stop()
+    with temporary_store(mode, "cls-bench-query-") as (settings, _):
+        collection = open_collection(chroma_client(settings), settings, embeddings)
+        generate_seconds, insert_seconds = fill_collection(collection, size, dim, seed)
+        docs = write_records(settings, synthetic_documents(size))
+        build_seconds = index_after_ingest(settings, collection, docs, embeddings.model_id)
+        log(f"{mode}, {size}: lexical index built from the store in {build_seconds:.2f} s")
+        docs = one_more_document(settings, collection, dim, seed, docs)
+        rebuild_seconds = index_after_ingest(settings, collection, docs, embeddings.model_id)
+        log(f"{mode}, {size}: rebuilt after one more document in {rebuild_seconds:.2f} s")
+        chunks = collection.count()
+        del collection
+        gc.collect()
+        measured = case_in_child(settings, len(questions))
     result = {
         "mode": mode,
         "chunks": chunks,
@@ -248,7 +239,7 @@ def run_size(mode: str, size: int, embeddings, questions: list[str], dim: int, s
 
 def case_in_child(settings: Settings, questions: int) -> dict:
     """The questions in a fresh process, as an app starts (see module docstring)."""
-    env = {**os.environ, "CLS_DATA_DIR": str(settings.data_dir), "CLS_LLM": "extractive", "CLS_RERANKER": ""}
+    env = {**os.environ, "CLS_DATA_DIR": str(settings.data_dir), "CLS_LLM": "extractive"}
     env.pop("CLS_CHROMA_URL", None)
     if settings.chroma_url:
         env["CLS_CHROMA_URL"] = settings.chroma_url

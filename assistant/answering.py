@@ -26,6 +26,8 @@ from assistant.neighbours import neighbour_reader
 from assistant.passages import Answer, Draft, Passage
 from assistant.understanding import understand
 
+History = list[tuple[str, str]]
+"""The conversation so far: (question, answer) turns, oldest first."""
 EXTRA_PASSAGES = 4
 """Passages added by the search of each part of a several-part question, or of each territory."""
 WIDE_SEARCH = 16
@@ -62,25 +64,13 @@ class Assistant:
         self.engine = engine_factory(self.extractive) if engine_factory else self.extractive
         self.catalogue = catalogue
 
-    def ask(
-        self,
-        question: str,
-        filters: Filters | None = None,
-        history: list[tuple[str, str]] | None = None,
-        audience: str = "",
-        role: str = PUBLIC,
-    ) -> Answer:
+    def ask(self, question: str, filters: Filters | None = None, history: History | None = None,
+            audience: str = "", role: str = PUBLIC) -> Answer:
         """`role` (assistant/access.py) decides which documents may be retrieved: public by default."""
         return AnswerStream(self, question, filters, history, audience, role, pieces=False).result()
 
-    def stream(
-        self,
-        question: str,
-        filters: Filters | None = None,
-        history: list[tuple[str, str]] | None = None,
-        audience: str = "",
-        role: str = PUBLIC,
-    ) -> AnswerStream:
+    def stream(self, question: str, filters: Filters | None = None, history: History | None = None,
+               audience: str = "", role: str = PUBLIC) -> AnswerStream:
         """Like `ask`, but the text comes in pieces as the engine writes it (for the chat).
 
         Iterate over the returned object to get the pieces; then its `answer` holds the checked
@@ -99,7 +89,7 @@ class Assistant:
         self,
         question: str,
         filters: Filters | None,
-        history: list[tuple[str, str]] | None,
+        history: History | None,
         role: str = PUBLIC,
         audience: str = "",
     ) -> Answer | None:
@@ -119,7 +109,7 @@ class Assistant:
         self,
         question: str,
         filters: Filters | None,
-        history: list[tuple[str, str]] | None,
+        history: History | None,
         role: str = PUBLIC,
     ) -> tuple[str, list[Passage], Support]:
         """Everything before the answer is written: for a chat that streams the writing itself."""
@@ -170,7 +160,7 @@ class AnswerStream:
         assistant: Assistant,
         question: str,
         filters: Filters | None,
-        history: list[tuple[str, str]] | None,
+        history: History | None,
         audience: str,
         role: str = PUBLIC,
         pieces: bool = True,

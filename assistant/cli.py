@@ -139,7 +139,7 @@ def catalog(
         for name, values in record.alternates.items():
             _print_cited(f"{FIELD_LABELS[name]} (autre valeur, document plus ancien)", values)
     for count in catalogue.counts:
-        where = f", p. {count.source.page}" if count.source.page else ""
+        where = count.source.where
         out.print(Text(f"\nDécompte indiqué : {count.count} CLS ({count.kind}) au {french_date(count.as_of)}"
                        f" — {count.source.file}{where}", style="bold"))
         out.print(Text(f"    « {count.source.quote} »", style="dim"))
@@ -152,11 +152,10 @@ def _print_cited(label: str, values: list) -> None:
         groups.setdefault((cited.source.chunk_id, cited.source.quote), []).append(cited.value)
     for (_, quote), found in groups.items():
         source = next(c.source for c in values if c.source.quote == quote)
-        where = f", p. {source.page}" if source.page else ""
         shown = " ".join(quote.split())
         shown = shown if len(shown) <= 300 else shown[:300] + "…"
         out.print(Text.assemble(f"  {label} : ", (" ; ".join(found), "green")))
-        out.print(Text(f"      {source.file}{where} « {shown} »", style="dim"))
+        out.print(Text(f"      {source.file}{source.where}" + ("" if source.declared else f" « {shown} »"), style="dim"))
 
 
 def _filters(territory, doc_type, publisher, since, until) -> Filters:

@@ -117,6 +117,35 @@ PAGES = {
     "rivebelle_cls.md": page(
         "Contrat local de santé", "Ville de Rivebelle", "2024", "Rivebelle",
         "Le contrat local de santé de la Ville de Rivebelle, du Département et de l'ARS a été signé le 2 mai 2024."),
+    "ars_orgues.md": page(
+        "Un contrat pour la santé de tous", "ARS Bourgogne-Franche-Comté", "2024-02",
+        "Communauté de communes de la Vallée des Orgues",
+        "Le contrat local de santé (CLS) met la santé au cœur du projet de territoire. Il comporte 4 axes "
+        "stratégiques et se décline en 18 fiches actions.\n\n"
+        "- Axe n°1 : Faciliter l'accès aux soins de premier recours\n"
+        "- Axe n°2 : Prévenir les conduites addictives chez les jeunes\n"
+        "- Axe n°3 : Soutenir les aidants familiaux"),
+    "agglo_engagement.md": page(
+        "L'Agglo renouvelle son engagement pour la santé", "Communauté d'agglomération du Val de Serre", "2024",
+        "Communauté d'agglomération du Val de Serre",
+        "En 2019, l'Agglomération a signé son premier contrat local de santé (CLS).\n\n"
+        "Cette démarche partenariale est portée par l'Agence régionale de santé (ARS), l'Agglo et les acteurs "
+        "de santé du territoire.\n\n"
+        "Le programme est décliné en 3 enjeux stratégiques : prévenir l'isolement des aînés, aller vers les "
+        "habitants des hameaux, attirer de jeunes médecins.\n\n"
+        "Exemples d'actions :\n\nAxe 1 :\n- ouvrir un café des aidants\n- créer un annuaire des services\n\n"
+        "Axe 2 :\n- déployer un bus de prévention dans les hameaux"),
+    "portavecchia_cls.md": page(
+        "Santé : la ville et l'agence régionale avancent ensemble", "Ville de Portavecchia", "2022-05",
+        "Portavecchia",
+        "La Ville de Portavecchia et l'Agence régionale de santé de Corse (ARS) ont uni leurs forces pour "
+        "élaborer un contrat local de santé.\n\n"
+        "Le contrat local de santé de Portavecchia a été signé le 12 mai 2022 en présence du Préfet de "
+        "Corse-du-Sud."),
+    "ars_cls-explique.md": page(
+        "Qu'est-ce qu'un contrat local de santé ?", "ARS Grand Est", "2024", "Grand Est",
+        "Un contrat local de santé comporte souvent 4 axes stratégiques.\n\n"
+        "- Axe n°1 : Coordonner les acteurs\n- Axe n°2 : Prévenir les maladies chroniques"),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -146,6 +175,10 @@ def record(records: dict, fragment: str):
     found = [r for name, r in records.items() if fragment in name]
     assert len(found) == 1, (fragment, list(records))
     return found[0]
+
+
+def values(cited) -> list[str]:
+    return [normalize(c.value) for c in cited]
 
 
 def parties(cited) -> set[str]:
@@ -272,9 +305,38 @@ def test_a_mental_health_council_is_no_cls(phrasings):
     assert not any(name in ("departement", "ars") for name in records)  # parties named after « CLS de »
 
 
+def test_a_territory_only_the_front_matter_names(phrasings):
+    records, _ = phrasings
+    orgues = record(records, "vallee des orgues")
+    assert orgues.territory.source.declared == "territory" and orgues.territory.source.page is None
+    assert len(orgues.axes) == 3 and orgues.axes_count.normalized == "4"  # announced, not all listed
+    assert not any("grand est" in name for name in records)  # a region's explainer is not a CLS
+
+
+def test_axis_headings_over_actions_and_a_carried_contract(phrasings):
+    records, _ = phrasings
+    serre = record(records, "val de serre")
+    assert values(serre.axes) == ["prevenir l isolement des aines", "aller vers les habitants des hameaux",
+                                  "attirer de jeunes medecins"]
+    assert "ouvrir un cafe des aidants" in values(serre.actions)
+    assert any("(ars)" in name for name in parties(serre.signatories))
+
+
+def test_the_agency_that_joined_forces_signs_a_signed_contract(phrasings):
+    records, _ = phrasings
+    portavecchia = record(records, "portavecchia")
+    assert portavecchia.signed_on.normalized == "2022-05-12"
+    assert any("(ars)" in name for name in parties(portavecchia.signatories))
+    assert not any("ars" in name for name in parties(portavecchia.partners))
+
+
 def test_every_value_is_in_its_quote_and_every_quote_in_its_chunk(phrasings):
     records, texts = phrasings
     for rec in records.values():
         for _, cited in rec.cited_fields():
             assert normalize(cited.value) in normalize(cited.source.quote), (cited.value, cited.source.quote)
-            assert cited.source.quote in texts[cited.source.chunk_id]
+            if cited.source.declared:  # declared by the front matter, never written in the text
+                assert cited.source.metadata[cited.source.declared] == cited.source.quote
+                assert normalize(cited.source.quote) not in normalize(texts[cited.source.chunk_id])
+            else:
+                assert cited.source.quote in texts[cited.source.chunk_id]

@@ -225,7 +225,7 @@ def _qualifier(asked: CatalogueQuestion) -> str:
 def _record_line(record: ContractRecord, asked: CatalogueQuestion, cite: _Citations) -> str:
     """« - Le Havre Seine Métropole — CLS 2025-2029 (actif) [2] », citing what the question is
     about: the matching axes or actions, else the signature date and what the status rests on
-    (the territory's own citation when there is nothing else)."""
+    (the territory's own citation, or a fact the text writes, when there is nothing else)."""
     if asked.theme:
         values = "; ".join(f"« {c.value} » {cite.mark(c.source)}" for c in _theme_matches(record, asked))
         return f"- {record.summary()} : {values}"
@@ -233,7 +233,7 @@ def _record_line(record: ContractRecord, asked: CatalogueQuestion, cite: _Citati
     if record.signed_on:
         evidence.append(record.signed_on)
     basis = getattr(record, record.status_basis, None) if record.status_basis else None
-    evidence.append(basis or record.period or record.territory)
+    evidence.append(basis or record.period or record.written_evidence())
     marks = " ".join(dict.fromkeys(cite.mark(c.source) for c in evidence if c))
     line = f"- {record.summary()} {marks}"
     if asked.year and not record.signed_on and record.period:

@@ -37,6 +37,16 @@ class Source:
     quote: str
     metadata: dict = field(default_factory=dict, compare=False, hash=False)
     """The chunk's FILTER_KEYS metadata."""
+    declared: str = ""
+    """The metadata field (« territory ») the quote is, when the text never writes the value: it
+    was declared by the manifest or the front matter, and is shown as such."""
+
+    @property
+    def where(self) -> str:
+        """« , p. 3 », or what stands for a page when the value was declared, not written."""
+        if self.declared:
+            return " (métadonnées du document, absent du texte)"
+        return f", p. {self.page}" if self.page else ""
 
     @property
     def doc_id(self) -> str:
@@ -80,6 +90,8 @@ class ContractFields:
     """« à l'horizon 2030 »: the last year, when no period is stated."""
     generation: Cited | None = _one("Renouvellement")
     """A renewed CLS: « 2e génération » (normalized « 2 »), « avenant », « renouvelé »."""
+    axes_count: Cited | None = _one("Nombre d'axes annoncé")
+    """« structuré autour de quatre axes » (normalized « 4 »): stated, whether or not the axes are listed."""
     axes: list[Cited] = _several("Axes stratégiques")
     actions: list[Cited] = _several("Actions")
     coordination: list[Cited] = _several("Coordination")
@@ -126,6 +138,11 @@ class ContractRecord(ContractFields):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    def written_evidence(self) -> Cited | None:
+        """The territory's citation, or the first fact the text writes when the territory was only
+        declared: what an answer cites for the record."""
+        return next((cited for _, cited in self.cited_fields() if not cited.source.declared), None)
 
     def cited_fields(self) -> list[tuple[str, Cited]]:
         """Every (field name, value) of the record, alternates included: what tests check."""

@@ -148,6 +148,8 @@ AXIS_LINE = re.compile(
     r"(\d{1,2}|[IVX]{1,4})\s*[:.–—-]\s*(\S.{4,})$",
     NOCASE,
 )
+BARE_AXIS = re.compile(r"^\s*(?:#+\s*)?Axe\s*(?:n°\s*)?(?:\d{1,2}|[IVX]{1,4})\s*[:.–—-]?\s*$", NOCASE)
+"""« Axe 1 : » alone over a list: the items are that axis's actions, not axes."""
 ACTION_LINE = re.compile(
     r"^\s*(?:#+\s*)?(?:Fiches?[- ]actions?|Action)\s*(?:n°|no|nº|numéro)?\s*(\d{1,2}(?:[.-]\d{1,2})*)\s*[:.–—-]\s*(\S.{3,})$",
     NOCASE,
@@ -255,13 +257,15 @@ REGIONAL_PLAN = re.compile(r"\b(?:Projet|Programme|Plan|Schéma|Stratégie)\s+(?
 CARRIED_BY = re.compile(r"\bporté\w*\s+(?:conjointement\s+)?(?:localement\s+)?(?:conjointement\s+)?par\b", NOCASE)
 """« renouvelle son partenariat avec l'ARS », « porté conjointement par l'ARS et … »: the contract's parties."""
 SIGNATORIES_WORD = re.compile(r"\b(?:co)?signataires?\b|\bparties? (?:signataires|prenantes)\b", NOCASE)
-INLINE_AXES = re.compile(
+_AXES_COUNT = (
     r"\b(?P<n>\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:grands? |principaux |principales )?"
     r"(?:axes|orientations (?:stratégiques|prioritaires)|enjeux (?:stratégiques|prioritaires)|priorités(?: stratégiques)?|"
-    r"objectifs stratégiques)(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
-    r"[^:.;]{0,60}?:\s*(?P<items>[^.:]+)(?=[.]|$)",
-    NOCASE,
+    r"objectifs stratégiques|thématiques prioritaires)"
+    r"(?:\s+(?:stratégiques|prioritaires|majeurs|thématiques|d['’]intervention))?"
 )
+AXES_COUNT = re.compile(_AXES_COUNT, NOCASE)
+"""« Il comporte 6 axes stratégiques », « autour de quatre orientations prioritaires »."""
+INLINE_AXES = re.compile(_AXES_COUNT + r"[^:.;]{0,60}?:\s*(?P<items>[^.:]+)(?=[.]|$)", NOCASE)
 """« autour de 5 axes majeurs : a, b, c, d, ainsi qu'un axe transversal … »: axes given inline."""
 INLINE_AXES_FREE = re.compile(
     r"\baxes (?:(?:stratégiques|prioritaires|thématiques) )?suivants\s*:\s*(?P<items>[^.:]+)(?=[.]|$)", NOCASE

@@ -7,7 +7,7 @@ value they note is cited here by the sentence (or list item) it was read in.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.catalogue import patterns as P
 from assistant.catalogue.focus import FocusTracker
@@ -77,6 +77,12 @@ class Reading:
         """`value` (text[start:end] of the sentence) cited by the whole sentence."""
         assert sentence.text[start:end] == value
         return Cited(value.strip(), self.source(chunk, sentence.text), normalized)
+
+    def declared(self, field: str) -> Cited:
+        """The value of a metadata field the text never writes, cited as declared by the document."""
+        chunk = self.chunks[0]
+        value = chunk.metadata[field]
+        return Cited(value, replace(self.source(chunk, value), page=None, declared=field))
 
     def source(self, chunk: StoredChunk, quote: str) -> Source:
         meta = chunk.metadata

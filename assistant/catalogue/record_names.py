@@ -27,9 +27,23 @@ def finished(r: Reading) -> list[DocumentFacts]:
     for partial in r.tracker.facts.values():
         partial.territory = _territory_of(r, partial)
         partial.region = region
+        _agency_signs(partial)
         if partial.territory and any(getattr(partial, name) for name in FACT_FIELDS):
             done.append(partial)
     return done
+
+
+AGENCY = re.compile(r"^(?:l['’])?(?:ARS\b|Agence régionale de (?:la )?santé)", re.IGNORECASE)
+
+
+def _agency_signs(partial: DocumentFacts) -> None:
+    """The ARS is a party to every CLS: of a signed one, an ARS read as partner (« la Ville et
+    l'ARS ont uni leurs forces ») is a signatory."""
+    if partial.preparation or not (partial.signed_on or partial.signatories):
+        return
+    for cited in [c for c in partial.partners if AGENCY.match(c.value)]:
+        partial.partners.remove(cited)
+        partial.add("signatories", cited)
 
 
 def document_region(r: Reading) -> str:
@@ -69,6 +83,8 @@ def _territory_of(r: Reading, partial: DocumentFacts) -> Cited | None:
         found = _find_in_text(r, tracker.doc_territory) or _closest_name(r, tracker.doc_key)
         if found:
             return found
+        if not partial.collectivite and not partial.names:
+            return r.declared("territory")
     if partial.collectivite:
         return partial.collectivite
     return partial.names[0] if partial.names else None

@@ -33,7 +33,7 @@ from assistant.core.store import store_key, stored_pages
 from assistant.passages import Passage
 from ingest.events import DocumentsChanged
 
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 """Bump when extraction or merging changes: every catalogue is then rebuilt on first read."""
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS catalogue_state (store TEXT PRIMARY KEY, signature TEXT NOT NULL,"

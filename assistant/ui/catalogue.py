@@ -13,7 +13,7 @@ from assistant.core.glossary import glossary_entries
 from assistant.ui import login, resources
 from assistant.ui.markdown import escape
 
-SHOWN = ("signed_on", "period", "duration", "generation", "collectivite", "signatories", "partners", "axes",
+SHOWN = ("signed_on", "period", "duration", "generation", "collectivite", "signatories", "partners", "axes_count", "axes",
          "actions", "coordination", "funding")
 """The fields a record's details show, in this order (labels: assistant/catalogue/model.py)."""
 
@@ -90,5 +90,4 @@ def _detail(record: ContractRecord) -> None:
 
 def _cited_line(item: Cited) -> None:
     source = item.source
-    page = f", p. {source.page}" if source.page else ""
-    st.markdown(f"- {escape(item.value)}  \n  :small[{escape(source.title or source.file)} ({escape(source.date)}{page})]")
+    st.markdown(f"- {escape(item.value)}  \n  :small[{escape(source.title or source.file)} ({escape(source.date)}{escape(source.where)})]")

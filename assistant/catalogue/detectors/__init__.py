@@ -38,6 +38,7 @@ ON_FOCUS = (
     parties.preamble_line,
     parties.prose_signatories,
     contents.inline_axes,
+    contents.axes_count,
     support.coordination,
     support.funding,
 )

@@ -1,5 +1,6 @@
 """What a CLS contains: its axes (« Axe 2 : … » lines, a list announced by a sentence or by the
-plan's heading, an inline list « autour de 4 axes : a, b, c, d ») and its fiches actions."""
+plan's heading, an inline list « autour de 4 axes : a, b, c, d »), their announced number and its
+fiches actions."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def list_intro(r: Reading, sentences: list[Sentence], i: int) -> tuple[str, Docu
         return None
     if P.ONE_YEAR.search(sentence.text) and not P.PLAN_PERIOD.search(sentence.text):
         return None  # « nos priorités d'action pour 2021 »: one year's priorities
+    if P.BARE_AXIS.match(sentence.text):
+        return ("actions", r.focus)
     if P.AXES_WORD.search(sentence.text) and not P.AXIS_LINE.match(sentence.text):
         return ("axes", r.focus)
     if P.PLAN_PERIOD.search(sentence.text) and len(sentence.text.split()) <= 8 and followed:
@@ -61,6 +64,20 @@ def action_sheet(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: i
         quote_end = following.end
     source = r.source(chunk, chunk.text[quote_start:quote_end])
     r.focus.add("actions", Cited(sentence.text[start:end], source, f"n°{match.group(1)}"))
+
+
+def axes_count(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+    """« Il comporte 6 axes stratégiques »: the number of axes the contract is said to have; a
+    regional plan's axes (« le PRS … 3 axes ») are not the CLS's."""
+    sentence = sentences[i]
+    match = P.AXES_COUNT.search(sentence.text)
+    if not match or P.REGIONAL_PLAN.search(sentence.text[: match.start()]) or sentence.is_item:
+        return
+    written = match.group("n")
+    count = int(written) if written.isdigit() else int(NUMBER_WORDS.get(fold(written), 0))
+    if 2 <= count <= 15:
+        end = match.end()
+        r.focus.set("axes_count", r.cite(chunk, sentence, sentence.text[match.start():end], match.start(), end, str(count)))
 
 
 def inline_axes(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:

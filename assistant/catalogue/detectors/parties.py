@@ -38,6 +38,8 @@ NOT_AN_ORGANISATION = {"CLS", "CLSM", "PRS", "CPOM", "COPIL", "COTECH", "HPST", 
                        "DLS", "ASV", "SRS", "PRSE", "PRAPS", "ORS"}
 ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,6}\)")
 TOWNS_BEFORE = re.compile(r"\b(?:villes|communes) (?:de |d['’])(?:[\w’'-]+(?:,\s*|\s+))*$", re.IGNORECASE)
+BACK_REFERENCE = re.compile(r"^(?:Il|Elle|Celui-ci|Ce(?:tte)?\s+(?:\w+\s+)?(?:démarche|contrat|dispositif|projet|plan))\b")
+"""« Cette démarche partenariale est portée par … »: the sentence speaks of the CLS just named."""
 PERSON_BEFORE_OFFICE = re.compile(
     r",\s*(?:le |la )?(?:maire|président|présidente|directeur|directrice|préfet|préfète|ministre|adjoint|adjointe|"
     r"vice|conseill|délégu|élu|responsable|coordinat)", re.IGNORECASE)
@@ -186,7 +188,7 @@ def prose_signatories(r: Reading, chunk: StoredChunk, sentences: list[Sentence],
         # a structured list (« signataires (a, b) ») is read by lists_of_parties; prose gets names too
         institutions(r, chunk, sentence, names=not P.LIST_OF.search(text))
     elif (P.PARTNERSHIP.search(text) and contractual) or (
-        carried and (P.CLS_NAME.search(text) or re.match(r"^(?:Il|Elle|Celui-ci)\b", text))
+        carried and (P.CLS_NAME.search(text) or BACK_REFERENCE.match(text))
         and not P.REGIONAL_PLAN.search(text[: carried.start()])  # « le PRS porté par l'ARS »: not the CLS
     ):
         institutions(r, chunk, sentence)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.catalogue import patterns as P
-from assistant.catalogue.detectors.parties import institutions, parties
+from assistant.catalogue.detectors.parties import ACRONYM_AFTER, institutions, parties
 from assistant.catalogue.names import (
     clean_item,
     is_collectivity,
@@ -137,6 +137,8 @@ def joint_commitment(r: Reading, chunk: StoredChunk, sentences: list[Sentence], 
     for span in spans:
         if span != authority:
             start, end = clean_item(text, *span)
+            acronym = ACRONYM_AFTER.match(text, end)
+            end = acronym.end() if acronym else end  # « l'Agence régionale de santé (ARS) »: the short form stays
             partial.add("partners", r.cite(chunk, sentence, text[start:end], start, end))
 
 

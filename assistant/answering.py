@@ -127,6 +127,7 @@ class Assistant:
         self._new_question()
         k = WIDE_SEARCH if understanding.lists_documents else None
         passages = self.retriever.search(standalone, allowed, k=k)
+        understanding.complete_names([p.text for p in passages])
         for extra in understanding.search_texts:  # each part of a several-part question
             passages = _merged(passages, self.retriever.search(extra, allowed, k=EXTRA_PASSAGES))
         more = neighbour_reader(self.retriever, allowed)

@@ -10,7 +10,7 @@ have to be matched by the answer, and the names they hold are hints, not require
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answer_kinds import cue_span, kind_of
 from assistant.core.french import STOPWORDS, expanded_terms, fold, stem, words
@@ -69,6 +69,9 @@ FRAMING = re.compile(
     re.IGNORECASE,
 )
 """A legal form before a name (« le pôle Haute Lande », « l'agglo de Maubeuge ») is the name's."""
+HOW_MANY = re.compile(r"\bcombien\b", re.IGNORECASE)
+ELLIPTICAL_LIST = re.compile(r"\blesquel(?:le)?s\b", re.IGNORECASE)
+"""« et lesquels ? »: the previous part's things, listed."""
 LISTS = re.compile(r"\b(?:quels|quelles)\s+(?:sont\s+)?(?:les\s+)?\w+[sx]\b|\blist", re.IGNORECASE)
 AGENT = re.compile(r"(?:teur|trice|euse|eur)s?$")
 """Who does (« coordinatrice », « animateur »), beside what is done (« coordination »,
@@ -115,6 +118,8 @@ class Part:
     agents: set[str] = field(default_factory=set)
     """Focus terms the question asks as a person (« la coordinatrice »): a sentence must name
     the person's role, not only the activity of the same stem."""
+    elided: str = ""
+    """The previous part, whose subject this one leaves unsaid (« et lesquels ? »)."""
 
 
 @dataclass
@@ -129,13 +134,26 @@ class Understanding:
     def required_names(self) -> list[Name]:
         return [name for name in self.names if name.required]
 
+    def complete_names(self, texts: list[str]) -> None:
+        """Names typed partly in lower case (« Villes sœurs ») completed as the first passages
+        found write them: the documents must mention the whole name (its lower-case words stay
+        words to match, a sentence naming the territory holds them, but not for a part that
+        borrows its subject from a part about another territory)."""
+        self.names = [completed(name, self.text, texts) for name in self.names]
+        named = expanded_terms(" ".join(name.surface for name in self.names))
+        for part in self.parts:
+            if part.elided:  # the subject borrowed, not the other territory's name
+                part.focus -= named
+
     def query(self, part: Part) -> str:
         """What a part is searched and compared by meaning with: the whole question for a
-        one-part question; else the part with the question's names it does not repeat."""
+        one-part question; else the part (after the part it elides) with the question's names it
+        does not repeat."""
         if len(self.parts) < 2:
             return self.text
-        absent = [n.surface for n in self.required_names if fold(n.surface) not in fold(part.text)]
-        return " ".join([*absent, part.text])
+        said = fold(f"{part.elided} {part.text}")
+        absent = [n.surface for n in self.required_names if fold(n.surface) not in said]
+        return " ".join(filter(None, [*absent, part.elided, part.text]))
 
     @property
     def search_texts(self) -> list[str]:
@@ -187,7 +205,22 @@ def understand(question: str) -> Understanding:
     framing = " ".join(m.group(0) for m in FRAMING.finditer(question))
     name_terms = expanded_terms(" ".join(n.surface for n in names) + " " + framing) | DOMAIN_TERMS
     parts = [_part(piece, topic, name_terms) for piece in pieces] or [_part(question, "", name_terms)]
+    for n in range(1, len(parts)):
+        if not parts[n].focus and parts[n].kind is None:
+            parts[n] = _elliptical(parts[n], parts[n - 1])
     return Understanding(question, parts, names, topic)
+
+
+def _elliptical(part: Part, previous: Part) -> Part:
+    """« … en combien d'axes, et lesquels ? », « combien d'axes pour X, et combien pour Y ? »: a
+    part with neither words nor a kind of its own asks about the previous part's subject (and,
+    asking « combien », for its count)."""
+    if HOW_MANY.search(part.text) and previous.kind == "count":
+        return replace(part, elided=previous.text, focus=set(previous.focus), kind="count", counted=previous.counted)
+    return replace(
+        part, elided=previous.text, focus=previous.focus | previous.counted,
+        wants_list=part.wants_list or bool(ELLIPTICAL_LIST.search(part.text)),
+    )
 
 
 def _split_topic(sentence: str) -> tuple[str, str]:
@@ -292,6 +325,25 @@ def _names(text: str, required: bool) -> list[Name]:
         sentence_start = False
     close()
     return list({fold(n.surface): n for n in names}.values())
+
+
+def completed(name: Name, question: str, texts: list[str]) -> Name:
+    """« Villes sœurs », « Cœur Côte fleurie »: the capitalised words typed are followed by
+    lower-case words of the same name; when the passages write the longer group, it is the name."""
+    at = question.find(name.surface)
+    if at < 0 or name.is_acronym or name.is_year:
+        return name
+    following = re.match(r"(?:\s+[a-zà-ÿœ][\w’'-]*){1,2}", question[at + len(name.surface):])
+    if not following:
+        return name
+    folded = [fold(t) for t in texts]
+    extra = following.group(0).split()
+    while extra:
+        longer = f"{name.surface} {' '.join(extra)}"
+        if fold(extra[-1]) not in STOPWORDS and any(re.search(rf"\b{re.escape(fold(longer))}\b", t) for t in folded):
+            return replace(name, surface=longer)
+        extra.pop()
+    return name
 
 
 def without_common_opening(name: Name, common: set[str]) -> Name | None:

@@ -135,3 +135,17 @@ def test_a_question_the_page_asks_itself_is_not_the_answer(answers):
     answer = answers.ask("Où les habitants des Hautes Combes peuvent-ils déposer une idée d'action pour le CLS ?")
     assert answer.found and _says(answer, "boîte à idées")
     assert not [c.quote for c in answer.citations if c.quote.rstrip().endswith("?")]
+
+
+def test_a_heading_over_its_list_answers_a_part_that_leaves_its_subject_unsaid(answers):
+    """« …en combien de priorités, et lesquelles ? »: the second part is about the first one's
+    subject, and the list sits under a heading, not after a sentence."""
+    answer = answers.ask("Aux Rives sauvages, le programme d'actions tient en combien de priorités, et lesquelles ?")
+    assert answer.found
+    assert _says(answer, "rompre l isolement", "jeunes medecins", "noyades sur le littoral")
+
+
+def test_a_part_asking_for_years_is_answered_by_a_period(answers):
+    answer = answers.ask("Le programme des Rives sauvages, il court sur combien de temps et sur quelles années ?")
+    assert answer.found and _says(answer, "quatre ans", "2023-2027")
+    assert "ne le précisent pas" not in answer.answer

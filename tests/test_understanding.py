@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer_kinds import kind_of, states, value_span
 from assistant.naming import document_text, mentions, spelled_out
-from assistant.understanding import Name, understand, without_common_opening
+from assistant.understanding import Name, completed, understand, without_common_opening
 
 
 def test_context_sentences_are_set_aside_and_their_names_are_hints():
@@ -197,3 +197,20 @@ def test_examples_of_contracts_are_one_per_document():
     assert understand("Pouvez-vous citer des exemples de CLS renouvelés ?").lists_documents
     assert understand("Y a-t-il d'autres contrats en Bretagne ?").lists_documents
     assert not understand("Quelle est la mission des CLS ?").lists_documents
+
+
+def test_a_part_without_words_of_its_own_borrows_the_previous_parts_subject():
+    listed = understand("Le plan compte combien d'axes, et lesquels ?").parts
+    assert len(listed) == 2 and listed[1].wants_list and "axe" in listed[1].focus
+    counted = understand("Combien de fiches actions pour Bourg-Vallon, et combien pour Port-Lumière ?").parts
+    assert counted[1].kind == "count" and counted[1].counted == counted[0].counted
+    dated = understand("Il court sur combien de temps et sur quelles années ?").parts
+    assert [p.kind for p in dated] == ["duration", "period"]
+
+
+def test_a_name_typed_partly_in_lower_case_is_completed_as_the_documents_write_it():
+    question = "Le CLS des Rives sauvages date de quand ?"
+    name = Name("Rives")
+    assert completed(name, question, ["La CC des Rives sauvages a signé."]).surface == "Rives sauvages"
+    assert completed(name, question, ["Les Rives du lac."]).surface == "Rives"  # not written so: unchanged
+    assert completed(Name("Rives"), "Les Rives de la Brume ?", ["les Rives de la Brume"]).surface == "Rives"

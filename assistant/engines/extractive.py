@@ -52,6 +52,9 @@ DANGLING = {"a", "à", "au", "aux", "de", "des", "du", "d'", "la", "le", "les", 
             "ne", "se", "y", "dont", "mais", "car", "si"}
 """Words no sentence ends with: the chunk cut it there."""
 LIST_BONUS = 0.15
+PASSAGE_WEIGHT = 0.0
+"""A word of the question the sentence lacks but its passage holds (the territory named one
+sentence up) counts this much."""
 NAME_BONUS = 0.15
 """A sentence naming the question's territory beats one about its neighbour in the same document."""
 SHORT_LINE_WORDS = 12
@@ -127,7 +130,7 @@ class ExtractiveEngine:
                     label=f"{name.surface} — {part_label(part, understanding)}" if several and n else name.surface,
                 )
                 for n, part in enumerate(understanding.parts)
-                for name, group in groups
+                for name, group in _own_groups(part, groups)
             ]
         else:
             answers = [self._answer_part(part, understanding, passages, vectors) for part in understanding.parts]
@@ -167,20 +170,27 @@ class ExtractiveEngine:
                 expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
             )
             sentences = split_sentences(passage.text)
+            around = with_synonyms(expanded_terms(passage.text))
             lead: set[str] = set()  # the words of the heading or question line the sentence follows
             for i, sentence in enumerate(sentences):
                 if _leads(passage.text, sentence):
                     lead = with_synonyms(expanded_terms(sentence.text.lstrip("#")))
-                if _unquotable(sentence) or _fragment(sentences, i):
+                heads = _heads_list(sentences, i)
+                if (_unquotable(sentence) and not heads) or _fragment(sentences, i):
                     continue
                 end = _list_end(passage.text, sentences, i)
                 start = _with_heading_value(part, passage.text, sentences, i, end)
+                if heads:  # the heading's words without its marks, then its list
+                    start += len(sentence.text) - len(sentence.text.lstrip("# "))
                 found = expanded_terms(passage.text[start:end])
                 found -= {t for t in part.agents if not names_agent(t, passage.text[start:end])}
                 found = with_synonyms(found)
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items()
                                      if not has_term(found, t) and (has_term(context, t) or has_term(lead, t)))
+                matched += PASSAGE_WEIGHT * sum(w for t, w in weights.items() if not has_term(found, t)
+                                                and not has_term(context, t) and not has_term(lead, t)
+                                                and has_term(around, t))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
                 # words to match: every sentence covers them, and the kind and names decide.
                 coverage = matched / total if weights else 1.0
@@ -295,6 +305,13 @@ def comparison_groups(understanding: Understanding, passages: list[Passage]) -> 
     return groups
 
 
+def _own_groups(part: Part, groups: list[tuple[Name, list[Passage]]]) -> list[tuple[Name, list[Passage]]]:
+    """« Combien d'axes pour X, et combien pour Y ? »: a part naming some of the territories
+    compared is answered for those; a part naming none, for each."""
+    own = [(name, group) for name, group in groups if fold(name.surface) in fold(part.text)]
+    return own or groups
+
+
 def _documents(passages: list[Passage]) -> dict[str, tuple[DocumentText, list[Passage]]]:
     by_doc: dict[str, list[Passage]] = {}
     for passage in passages:
@@ -349,6 +366,12 @@ def _leads(text: str, sentence: Sentence) -> bool:
     alone = text[: sentence.start].endswith("\n") or sentence.start == 0
     alone = alone and (sentence.end == len(text) or text[sentence.end : sentence.end + 1] == "\n")
     return sentence.is_heading or (alone and _asks(sentence))
+
+
+def _heads_list(sentences: list[Sentence], i: int) -> bool:
+    """A heading right over list items (« ## Les axes du programme » then « - Accès aux soins »):
+    quoted with its list, it is the list's announcing sentence."""
+    return sentences[i].is_heading and i + 1 < len(sentences) and sentences[i + 1].is_item
 
 
 def _unquotable(sentence: Sentence) -> bool:

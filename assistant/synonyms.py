@@ -21,6 +21,7 @@ GROUPS = [
     "commencer début démarrer démarrage lancer lancé lancement",
     "évaluation évaluer bilan",
     "gouvernance pilotage piloter copil",
+    "coordinateur coordinatrice coordo coordos",
     "jeunes jeunesse adolescents ados",
     "seniors aînés âgées vieillissement",
     "habitants population",

@@ -53,7 +53,7 @@ FILLER = expanded_terms(
 « quelles actions sont prévues »): the subject is elsewhere in the question."""
 FILLER_PHRASES = re.compile(
     r"\b(?:à part|par rapport à|par rapport au|par exemple|en gros|au juste|du coup|quand même|c'est-à-dire|chez nous|"
-    r"s'il (?:te|vous) pla[iî]t)\b",
+    r"s'il (?:te|vous) pla[iî]t|(?:font|fait|faire|faisant|feront) partie)\b",
     re.IGNORECASE,
 )
 LISTS_DOCUMENTS = re.compile(
@@ -136,14 +136,13 @@ class Understanding:
 
     def complete_names(self, texts: list[str]) -> None:
         """Names typed partly in lower case (« Villes sœurs ») completed as the first passages
-        found write them: the documents must mention the whole name (its lower-case words stay
-        words to match, a sentence naming the territory holds them, but not for a part that
-        borrows its subject from a part about another territory)."""
-        self.names = [completed(name, self.text, texts) for name in self.names]
-        named = expanded_terms(" ".join(name.surface for name in self.names))
+        found write them: the documents must mention the whole name, and its lower-case words
+        are no part's words to match (as a capitalised name's are not)."""
+        names = [completed(name, self.text, texts) for name in self.names]
+        added = expanded_terms(" ".join(n.surface for n, old in zip(names, self.names) if n != old))
+        self.names = names
         for part in self.parts:
-            if part.elided:  # the subject borrowed, not the other territory's name
-                part.focus -= named
+            part.focus -= added
 
     def query(self, part: Part) -> str:
         """What a part is searched and compared by meaning with: the whole question for a

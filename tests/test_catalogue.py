@@ -139,6 +139,16 @@ def test_active_count_answers_21_citing_the_ars_press_release(assistant):
     assert answer.sources[0].file == ARS_2025
 
 
+def test_a_years_active_count_is_the_one_stated_that_year_then_the_latest(assistant):
+    answer = assistant.ask("Il y avait combien de CLS en cours en 2017 ?")
+    assert answer.found and answer.engine == "catalogue"
+    first, second = answer.citations[:2]
+    assert first.date.startswith("2017") and "12" in normalize(answer.answer.split("[1]")[0])
+    assert second.date == "2025-03-27" and "21" in normalize(answer.answer.split("[2]")[0].split("[1]")[1])
+    signed = assistant.ask("Combien de CLS signés en 2017 ?")  # signed that year, not running that year
+    assert "12 cls" not in normalize(signed.answer)
+
+
 def test_dev_question_on_active_contracts(assistant):
     answer = assistant.ask("Combien de contrats locaux de santé sont actifs en Normandie ?")
     assert answer.citations[0].date == "2025-03-27"

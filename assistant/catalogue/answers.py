@@ -14,6 +14,7 @@ en Corse dans les documents indexés. ») rather than give the whole catalogue's
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from assistant.catalogue.model import Cited, ContractRecord, Source, StatedCount
 from assistant.catalogue.names import same_territory, territory_key
@@ -94,15 +95,20 @@ def _count(
         if older and audience != "elu":
             parts.append(f"Auparavant, {_who(older)} en comptait {older.count} {_when(older)} : "
                          f"« {older.source.quote} » {cite.mark(older.source)}")
+        later = _stated(replace(asked, year=None), counts) if asked.year and newest.kind != "signed_in_year" else []
+        if later and later[0].source.doc_id != newest.source.doc_id and later[0].as_of > newest.as_of:
+            latest = later[0]
+            parts.append(f"Depuis, {_who(latest)} en compte {latest.count} {_what(latest)} {_when(latest)} : "
+                         f"« {latest.source.quote} » {cite.mark(latest.source)}")
     matching = _matching(asked, records)
     described = f"{len(matching)} CLS {_agree(_qualifier(asked), len(matching))}".rstrip()
     if stated and matching:
         parts.append(f"Le catalogue en recense {len(matching)} dans les documents indexés :")
     elif matching:
         parts.append(f"Le catalogue recense {described} dans les documents indexés :")
-    elif stated and records:
+    elif stated and records and not asked.year:  # a year's count stated: the records' dates may not tell
         parts.append("Le catalogue n'en recense aucun dans les documents indexés.")
-    else:
+    elif not stated:
         return ""
     lines = [_record_line(record, asked, cite) for record in matching[:LIST_LIMIT]]
     return "\n\n".join(parts[:-1] + ["\n".join([parts[-1], *lines])])
@@ -126,6 +132,8 @@ def _stated(asked: CatalogueQuestion, counts: list[StatedCount]) -> list[StatedC
         counts = [c for c in counts if _count_region(c) == asked.region]
     if asked.year:
         wanted = [c for c in counts if c.kind == "signed_in_year" and c.year == asked.year]
+        if asked.status == "active" or not (asked.status or asked.signed):  # « en cours en 2017 »: stated that year
+            wanted += [c for c in counts if c.kind in ("active", "signed") and c.as_of[:4] == str(asked.year)]
     elif asked.status in (None, "active"):
         wanted = [c for c in counts if c.kind == "active"] or [c for c in counts if c.kind == "signed"]
     else:

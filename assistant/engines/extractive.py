@@ -52,9 +52,6 @@ DANGLING = {"a", "à", "au", "aux", "de", "des", "du", "d'", "la", "le", "les", 
             "ne", "se", "y", "dont", "mais", "car", "si"}
 """Words no sentence ends with: the chunk cut it there."""
 LIST_BONUS = 0.15
-PASSAGE_WEIGHT = 0.0
-"""A word of the question the sentence lacks but its passage holds (the territory named one
-sentence up) counts this much."""
 NAME_BONUS = 0.15
 """A sentence naming the question's territory beats one about its neighbour in the same document."""
 SHORT_LINE_WORDS = 12
@@ -170,7 +167,6 @@ class ExtractiveEngine:
                 expanded_terms(f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')}")
             )
             sentences = split_sentences(passage.text)
-            around = with_synonyms(expanded_terms(passage.text))
             lead: set[str] = set()  # the words of the heading or question line the sentence follows
             for i, sentence in enumerate(sentences):
                 if _leads(passage.text, sentence):
@@ -188,9 +184,6 @@ class ExtractiveEngine:
                 matched = sum(w for t, w in weights.items() if has_term(found, t))
                 matched += 0.5 * sum(w for t, w in weights.items()
                                      if not has_term(found, t) and (has_term(context, t) or has_term(lead, t)))
-                matched += PASSAGE_WEIGHT * sum(w for t, w in weights.items() if not has_term(found, t)
-                                                and not has_term(context, t) and not has_term(lead, t)
-                                                and has_term(around, t))
                 # A question of names and a kind only (« le budget du CLS de Bayeux ? ») has no
                 # words to match: every sentence covers them, and the kind and names decide.
                 coverage = matched / total if weights else 1.0

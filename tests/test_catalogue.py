@@ -149,6 +149,14 @@ def test_a_years_active_count_is_the_one_stated_that_year_then_the_latest(assist
     assert "12 cls" not in normalize(signed.answer)
 
 
+def test_the_newest_cls_is_the_one_signed_last_and_a_period_dates_an_undated_signature(assistant):
+    answer = assistant.ask("C'est quoi le CLS le plus récent en Normandie ?")
+    assert answer.found and answer.engine == "catalogue"
+    first_line = next(line for line in answer.answer.splitlines() if line.startswith("- "))
+    assert "havre" in normalize(first_line) and "2025-2029" in first_line  # its signature day is not given
+    assert normalize(answer.answer).index("rouen") > normalize(answer.answer).index("havre")
+
+
 def test_dev_question_on_active_contracts(assistant):
     answer = assistant.ask("Combien de contrats locaux de santé sont actifs en Normandie ?")
     assert answer.citations[0].date == "2025-03-27"

@@ -146,6 +146,12 @@ PAGES = {
         "Qu'est-ce qu'un contrat local de santé ?", "ARS Grand Est", "2024", "Grand Est",
         "Un contrat local de santé comporte souvent 4 axes stratégiques.\n\n"
         "- Axe n°1 : Coordonner les acteurs\n- Axe n°2 : Prévenir les maladies chroniques"),
+    "ornay_signature.md": page(
+        "Signature du contrat local de santé 2025-2029", "Communauté de communes du Val d'Ornay", "2025-03",
+        "Communauté de communes du Val d'Ornay",
+        "mardi 4 mars 2025\n\n"
+        "La signature du nouveau contrat local de santé 2025-2029 de la Communauté de communes du Val d'Ornay "
+        "prolonge cinq années de travail avec l'ARS."),
     "clsm_rocheval.md": page(
         "Signature du contrat local de santé mentale de Rocheval", "Ville de Rocheval", "2023-11", "Rocheval",
         "La Ville de Rocheval et l'ARS Bretagne ont signé le contrat local de santé mentale le 20 novembre 2023."),
@@ -328,6 +334,13 @@ def test_the_agency_that_joined_forces_signs_a_signed_contract(phrasings):
     assert portavecchia.signed_on.normalized == "2022-05-12"
     assert any("(ars)" in name for name in parties(portavecchia.signatories))
     assert not any("ars" in name for name in parties(portavecchia.partners))
+
+
+def test_a_dateline_atop_a_signature_announcement_dates_the_signature(phrasings):
+    records, _ = phrasings
+    ornay = record(records, "val d ornay")
+    assert ornay.signed_on.normalized == "2025-03-04" and ornay.years == (2025, 2029)
+    assert ornay.signed_on.source.quote == "mardi 4 mars 2025"
 
 
 def test_every_value_is_in_its_quote_and_every_quote_in_its_chunk(phrasings):

@@ -63,9 +63,11 @@ def catalogue_answer(
         text = _precedents(asked, records, idf, cite)
     elif asked.kind == "count":
         text = _count(asked, records, counts, cite, audience)
+    elif asked.kind == "newest":
+        text = _newest(asked, records, cite)
     else:
         text = _list(asked, records, cite)
-    if (not text or not cite.citations) and asked.kind != "precedents" and _restricted(asked):
+    if (not text or not cite.citations) and asked.kind not in ("precedents", "newest") and _restricted(asked):
         if not (asked.region or asked.place or asked.year):
             return None  # a theme the records do not show may still be in the documents' text
         return Answer(question, _declined(asked), False, [], [], ENGINE)
@@ -167,6 +169,32 @@ def _agree(text: str, n: int) -> str:
 
 def _who(count: StatedCount) -> str:
     return count.source.publisher or count.source.title or count.source.file
+
+
+# --- the newest -------------------------------------------------------------------------------
+
+NEWEST_SHOWN = 3
+
+
+def _newest(asked: CatalogueQuestion, records: list[ContractRecord], cite: _Citations) -> str:
+    """The CLS signed last, by the signature dates the documents state (a contract's first year
+    when its signature is not dated), then the ones before."""
+    dated = sorted((r for r in _matching(asked, records) if _started(r)), key=_started, reverse=True)
+    if not dated:
+        return ""
+    scope = f" {asked.scope_label}" if asked.scope_label else ""
+    lines = [f"Le CLS signé le plus récemment{scope} dans les documents indexés :",
+             _record_line(dated[0], asked, cite)]
+    if len(dated) > 1:
+        lines += ["", "Avant lui :", *(_record_line(r, asked, cite) for r in dated[1:NEWEST_SHOWN])]
+    return "\n".join(lines)
+
+
+def _started(record: ContractRecord) -> str:
+    """« 2023-07-03 », or « 2025 » for a CLS 2025-2029 signed on a day no document gives."""
+    if record.signed_on and record.signed_on.normalized:
+        return record.signed_on.normalized
+    return str(record.years[0]) if record.years else ""
 
 
 # --- lists ------------------------------------------------------------------------------------

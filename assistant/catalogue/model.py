@@ -162,7 +162,8 @@ class ContractRecord(ContractFields):
         if self.period:
             parts.append(f"CLS {self.period.normalized}")
         if self.signed_on:
-            parts.append(f"signé le {french_date(self.signed_on.normalized)}")
+            on = "le" if len(self.signed_on.normalized) == 10 else "en"  # « en octobre 2016 », « en 2016 »
+            parts.append(f"signé {on} {french_date(self.signed_on.normalized)}")
         details = ", ".join(parts)
         status = self.status_label
         return f"{self.name} — {details} ({status})" if details else f"{self.name} ({status})"

@@ -1,8 +1,8 @@
 """Which questions the catalogue answers, recognised by explicit French patterns.
 
-Three kinds: counts (« Combien de CLS sont actifs ? »), lists (« Quels CLS ont un axe santé
-mentale ? », « Liste des CLS signés en 2025 », « Quels territoires ont signé un CLS ? ») and
-precedents (« Trouve des actions similaires à l'interprétariat dans d'autres CLS »). A question
+Four kinds: counts (« Combien de CLS sont actifs ? »), lists (« Quels CLS ont un axe santé
+mentale ? », « Liste des CLS signés en 2025 », « Quels territoires ont signé un CLS ? »), the
+newest (« le CLS signé le plus récemment ») and precedents (« Trouve des actions similaires à l'interprétariat dans d'autres CLS »). A question
 about one named CLS (« les axes du CLS du Havre ») is none of them: the documents answer it.
 
 A count or a list may be scoped to a region (by name, abbreviation or department: « combien de
@@ -28,6 +28,12 @@ PRECEDENT = re.compile(
 PRECEDENT_QUERY_END = re.compile(
     r"\s+(?:dans|chez|parmi|ailleurs|en normandie|d'autres|sur d'autres|menees?|deja)\b|\s*[?.!]|$"
 )
+NEWEST = re.compile(
+    rf"\b{_CLS}\s+(?:\w+\s+){{0,3}}?(?:le |la )?plus rec(?:ent|ente|emment)\b|"
+    rf"\b(?:le |la )?plus recente?\s+(?:des |de nos |parmi les )?{_CLS}\b|"
+    rf"\b(?:dernier|derniere) {_CLS}\s+(?:a avoir ete |a etre |qui a ete )?signe"
+)
+"""« le CLS signé le plus récemment », « le plus récent des CLS », « le dernier CLS signé »."""
 COUNT = re.compile(rf"\bcombien (?:de |d')\s*(?:nouveaux |autres )?{_CLS}\b")
 LIST = re.compile(
     rf"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les\s+)?)?(?:autres\s+)?"
@@ -58,7 +64,7 @@ ALLOWED_NAMES |= {acronym.casefold() for acronym in GLOSSARY}
 @dataclass(frozen=True)
 class CatalogueQuestion:
     kind: str
-    """count, list or precedents."""
+    """count, list, newest or precedents."""
     status: str | None = None
     """active, ended or in_preparation when the question asks for one."""
     year: int | None = None
@@ -91,7 +97,9 @@ def catalogue_question(question: str) -> CatalogueQuestion | None:
         query = _precedent_query(folded, precedent.end())
         return CatalogueQuestion("precedents", query=query, theme_label=_as_written(question, query))
     region, place, label = _scope(question)
-    if COUNT.search(folded):
+    if NEWEST.search(folded):
+        kind = "newest"
+    elif COUNT.search(folded):
         kind = "count"
     elif LIST.search(folded) and (region or place or not _names_a_territory(question)):
         kind = "list"

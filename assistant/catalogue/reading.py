@@ -54,6 +54,9 @@ class Reading:
         """The title or the lead speaks of a signature: dated leads and attendance lists are about it."""
         self.tracker = FocusTracker(self.file, self.doc_date_iso, doc_territory, doc_parts, self.about_cls)
         self.counts: list[StatedCount] = []
+        self.dateline: Cited | None = None
+        """« jeudi 27 novembre 2025 » alone atop a page announcing a signature: the day of the
+        signature when the text gives no other."""
 
     # --- focus, as the tracker keeps it -------------------------------------------------------
 

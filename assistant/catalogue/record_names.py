@@ -27,6 +27,8 @@ def finished(r: Reading) -> list[DocumentFacts]:
     for partial in r.tracker.facts.values():
         partial.territory = _territory_of(r, partial)
         partial.region = region
+        if partial.key == r.doc_key and r.dateline and not partial.signed_on and not partial.preparation:
+            partial.signed_on = r.dateline
         _agency_signs(partial)
         if partial.territory and any(getattr(partial, name) for name in FACT_FIELDS):
             done.append(partial)

@@ -21,6 +21,7 @@ ANY_FOCUS = (
     counts.stated_counts,
     signature.signing_sentence,
     signature.dated_lead,
+    signature.dateline,
     signature.attendance,
     signature.between_block,
     signature.joint_commitment,

@@ -86,6 +86,22 @@ def dated_lead(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int
         focus.add("names", r.cite(chunk, sentence, sentence.text[name_start:name_end], name_start, name_end))
 
 
+def dateline(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
+    """A date alone on the first line (under the title) of a page whose title and lead announce
+    a signature."""
+    sentence = sentences[i]
+    if r.dateline or not r.announces_signature or chunk is not r.chunks[0] or sentence.is_heading:
+        return
+    if any(not earlier.is_heading for earlier in sentences[:i]):
+        return
+    match = P.DAY_MONTH_YEAR.fullmatch(sentence.text.strip(" #"))
+    day = P.parse_date(match, None) if match and match.group(3) else None
+    if day:
+        start = sentence.text.index(match.group(0))
+        end = start + len(match.group(0))
+        r.dateline = r.cite(chunk, sentence, sentence.text[start:end], start, end, day.isoformat())
+
+
 def attendance(r: Reading, chunk: StoredChunk, sentences: list[Sentence], i: int) -> None:
     """« En présence de M. X, président du PETR Y, et de Mme Z, directrice de l'ARS W »: the
     institutions whose heads attend a signature."""

@@ -180,8 +180,8 @@ def test_markup_cleaning():
 
 # --- answers within their scope ----------------------------------------------------------------
 
-def _record(name: str, region: str, signed: str) -> ContractRecord:
-    source = Source(f"{name}:0", f"{name}.md", name, "", signed, None, f"{name} a signé le {signed}.")
+def _record(name: str, region: str, signed: str, where: str = "") -> ContractRecord:
+    source = Source(f"{name}:0", f"{name}.md", name, "", signed, None, f"{name}{where} a signé le {signed}.")
     record = ContractRecord(key=normalize(name), territory=Cited(name, source), region=region,
                             signed_on=Cited(signed, source, signed))
     record.status = "active"
@@ -199,7 +199,8 @@ class _Catalogue:
         return []
 
 
-SCOPED = _Catalogue([_record("Toulon", "Provence-Alpes-Côte d'Azur", "2025-12-11"),
+SCOPED = _Catalogue([_record("Toulon", "Provence-Alpes-Côte d'Azur", "2025-12-11", " (Var)"),
+                     _record("Gap", "Provence-Alpes-Côte d'Azur", "2022-01-10"),
                      _record("Cornouaille", "Bretagne", "2023-07-12"),
                      _record("Brocéliande", "Bretagne", "2021-03-02")])
 
@@ -214,9 +215,11 @@ def test_a_region_is_answered_for_itself_only():
     answer = ask("les CLS de Bretagne")
     assert answer.found and "2 CLS" in answer.answer and "Toulon" not in answer.answer
     paca = ask("combien de CLS en PACA ?")
-    assert "1 CLS" in paca.answer and "Toulon" in paca.answer and "Cornouaille" not in paca.answer
-    var = ask("Combien de CLS dans le Var ?")  # a department names its region
-    assert "Toulon" in var.answer and "3" not in var.answer
+    assert "2 CLS" in paca.answer and "Toulon" in paca.answer and "Cornouaille" not in paca.answer
+    var = ask("Combien de CLS dans le Var ?")  # the ones its documents place in the department
+    assert "Toulon" in var.answer and "Gap" not in var.answer and "1 CLS" in var.answer
+    vaucluse = ask("Combien de CLS dans le Vaucluse ?")  # the region's other CLS are not the department's
+    assert not vaucluse.found and "Toulon" not in vaucluse.answer
 
 
 def test_an_empty_scope_is_declined_for_that_scope():

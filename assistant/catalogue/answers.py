@@ -23,7 +23,8 @@ from assistant.catalogue.questions import CatalogueQuestion
 from assistant.catalogue.storage import CatalogueSource
 from assistant.core.dates import french_date
 from assistant.core.filters import Filters
-from assistant.core.geography import region_of
+from assistant.core.french import fold
+from assistant.core.geography import region_of, regions_in
 from assistant.passages import Answer, Citation, CitationNumbers
 
 ENGINE = "catalogue"
@@ -132,6 +133,8 @@ def _stated(asked: CatalogueQuestion, counts: list[StatedCount]) -> list[StatedC
         return []
     if asked.region:
         counts = [c for c in counts if _count_region(c) == asked.region]
+    if asked.department:  # a region's count is not its department's
+        counts = [c for c in counts if fold(asked.department) in fold(c.source.quote)]
     if asked.year:
         wanted = [c for c in counts if c.kind == "signed_in_year" and c.year == asked.year]
         if asked.status == "active" or not (asked.status or asked.signed):  # « en cours en 2017 »: stated that year
@@ -217,6 +220,8 @@ def _matching(asked: CatalogueQuestion, records: list[ContractRecord]) -> list[C
     for record in records:
         if asked.region and record.region != asked.region:
             continue
+        if asked.department and not _in_department(record, asked.department):
+            continue
         if asked.place and not (place_key and same_territory(place_key, record.key)):
             continue
         if asked.status and record.status != asked.status:
@@ -229,6 +234,17 @@ def _matching(asked: CatalogueQuestion, records: list[ContractRecord]) -> list[C
             continue
         found.append(record)
     return found
+
+
+def _departments(record: ContractRecord) -> set[str]:
+    """The departments the record's own quotes and its documents' titles name."""
+    said = " ".join(f"{c.source.quote} {c.source.title}" for _, c in record.cited_fields())
+    return {m.department.name for m in regions_in(said) if m.department}
+
+
+def _in_department(record: ContractRecord, department: str) -> bool:
+    """A department's CLS are those its documents place in it (the region alone does not)."""
+    return department in _departments(record)
 
 
 def _in_year(record: ContractRecord, year: int) -> bool:

@@ -2,13 +2,14 @@
 
 Four kinds: counts (« Combien de CLS sont actifs ? »), lists (« Quels CLS ont un axe santé
 mentale ? », « Liste des CLS signés en 2025 », « Quels territoires ont signé un CLS ? »), the
-newest (« le CLS signé le plus récemment ») and precedents (« Trouve des actions similaires à l'interprétariat dans d'autres CLS »). A question
-about one named CLS (« les axes du CLS du Havre ») is none of them: the documents answer it.
+newest (« le CLS signé le plus récemment ») and precedents (« Trouve des actions similaires à
+l'interprétariat dans d'autres CLS »). A question about one named CLS (« les axes du CLS du
+Havre ») is none of them: the documents answer it.
 
-A count or a list may be scoped to a region (by name, abbreviation or department: « combien de
-CLS en Corse ? », « les CLS de Bretagne », « CLS en PACA »), a territory (« combien de CLS dans
-le Gard ? » is a department, hence its region; « les CLS de Toulon » a place), a year or a theme:
-it is then answered, or declined, for that scope only.
+A count or a list may be scoped to a region (by name or abbreviation: « combien de CLS en
+Corse ? », « les CLS de Bretagne », « CLS en PACA »), a department (« dans le Gard »: the CLS its
+documents place there, not its region's), a territory (« les CLS de Toulon »), a year or a
+theme: it is then answered, or declined, for that scope only.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ class CatalogueQuestion:
     """The question is about signed contracts (« ont signé », « signés »)."""
     region: str = ""
     """A region the question is restricted to (assistant/core/geography.py name)."""
+    department: str = ""
+    """A department the question names (« dans la Manche »): its region's counts do not answer it."""
     place: str = ""
     """A territory the question is restricted to, as written (« Toulon »)."""
     scope_label: str = ""
@@ -96,7 +99,7 @@ def catalogue_question(question: str) -> CatalogueQuestion | None:
     if precedent:
         query = _precedent_query(folded, precedent.end())
         return CatalogueQuestion("precedents", query=query, theme_label=_as_written(question, query))
-    region, place, label = _scope(question)
+    region, department, place, label = _scope(question)
     if NEWEST.search(folded):
         kind = "newest"
     elif COUNT.search(folded):
@@ -112,6 +115,7 @@ def catalogue_question(question: str) -> CatalogueQuestion | None:
     return CatalogueQuestion(
         kind,
         region=region,
+        department=department,
         place=place,
         scope_label=label,
         status=_status(folded),
@@ -123,19 +127,21 @@ def catalogue_question(question: str) -> CatalogueQuestion | None:
     )
 
 
-def _scope(question: str) -> tuple[str, str, str]:
-    """(region, place, as written): the region a question names (« en Corse », « PACA », « dans le
-    Gard »), else a capitalised place after a preposition that is not an acronym of the glossary."""
+def _scope(question: str) -> tuple[str, str, str, str]:
+    """(region, department, place, as written): the region a question names (« en Corse »,
+    « PACA », « dans le Gard », its department then named too), else a capitalised place after a
+    preposition that is not an acronym of the glossary."""
     for mention in regions_in(question):
         before = re.search(r"(?:\b(?:en|de|du|des|d['’]|à|a|dans|sur)\s+(?:la |le |les |l['’])?)$", question[: mention.start])
         label = (before.group(0) if before else "") + mention.text
-        return mention.region.name, "", label.strip()
+        department = mention.department.name if mention.department else ""
+        return mention.region.name, department, "", label.strip()
     for match in PLACE.finditer(question):
         name = match.group(1).strip()
         if all(fold(w) in ALLOWED_NAMES or not w[:1].isupper() for w in re.findall(r"[\w'’-]+", name)):
             continue
-        return "", name, match.group(0).strip()
-    return "", "", ""
+        return "", "", name, match.group(0).strip()
+    return "", "", "", ""
 
 
 def _status(folded: str) -> str | None:

@@ -149,3 +149,10 @@ def test_a_part_asking_for_years_is_answered_by_a_period(answers):
     answer = answers.ask("Le programme des Rives sauvages, il court sur combien de temps et sur quelles années ?")
     assert answer.found and _says(answer, "quatre ans", "2023-2027")
     assert "ne le précisent pas" not in answer.answer
+
+
+def test_a_count_is_a_number_of_the_thing_asked_not_a_number_beside_it(answers):
+    # « Habitat 29 » is a number in the sentence about the inhabitants, not a number of them.
+    assert not answers.ask("Combien d'habitants participent aux ateliers de santé des Rives sauvages ?").found
+    answer = answers.ask("Combien de communes accueillent une permanence aux Rives sauvages ?")
+    assert answer.found and _says(answer, "12 communes")

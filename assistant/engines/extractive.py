@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from assistant.answer_kinds import states, states_completely
+from assistant.answer_kinds import VALUES, states, states_completely
 from assistant.core.french import STOPWORDS, WORD, expanded_terms, fold
 from assistant.core.safety import trusted
 from assistant.core.sentences import Sentence, split_sentences
@@ -195,7 +195,7 @@ class ExtractiveEngine:
             if _asks(sentence):
                 continue  # scored with the others (their meanings are spreads over all), never quoted
             text = passage.text[start:end]
-            stated = states(part.kind, text) and all(has_term(found, t) for t in part.counted)
+            stated = states(part.kind, text) and (not part.counted or _quantifies(text, part.counted))
             sentence_words = set(WORD.findall(fold(text)))
             score = (
                 coverage
@@ -296,6 +296,21 @@ def comparison_groups(understanding: Understanding, passages: list[Passage]) -> 
             return []
         groups.append((name, group))
     return groups
+
+
+COUNTED_WITHIN = 4
+"""« 114 communes », « 25 fiches actions », « 23 coordinateurs de CLS »: the words after a number
+that may name what it counts."""
+
+
+def _quantifies(text: str, counted: set[str]) -> bool:
+    """A number of the thing asked: the counted word within a few words after the number, not a
+    number anywhere beside it (« Habitat 76 … les communes du territoire »)."""
+    for number in VALUES["count"].finditer(text):
+        following = with_synonyms(expanded_terms(" ".join(text[number.end():].split()[:COUNTED_WITHIN])))
+        if all(has_term(following, t) for t in counted):
+            return True
+    return False
 
 
 def _own_groups(part: Part, groups: list[tuple[Name, list[Passage]]]) -> list[tuple[Name, list[Passage]]]:

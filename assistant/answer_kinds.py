@@ -17,7 +17,19 @@ YEAR = r"(?:19|20)\d{2}"
 MONTH = rf"(?:{MONTH_ALTERNATION})\.?"
 """A month as written, its abbreviation too (« 3 juil. 2025 »)."""
 
+_ROLE = (r"(?:coordinat|coordonnat|référent|chargée? de (?:mission|prévention)|animat|responsable|direct|président|"
+         r"maire|élue?s?\b|adjoint|préfet|contact)")
+_OFFICE = (r"(?:[Mm]aire|[Pp]résident|[Vv]ice-[Pp]résident|[Dd]irect|[Cc]oordinat|[Cc]oordonnat|[Cc]hargée?|[Rr]esponsable|"
+           r"[Pp]réfet|[Dd]éputé|[Ss]énat|[Aa]djoint|[Cc]onseill|[Éé]lue?|[Dd]élégu|[Aa]nimat)")
+_GIVEN = r"[A-ZÉÈ][a-zéèëïîç]{2,}(?:-[A-ZÉÈ][a-zéèëïîç]+)?"
+_NOT_GIVEN = r"(?!(?:Les|Ces|Des|Pays|Ville|Commune|Communauté|Métropole|Agglo|Chaque|Signature|Contrat|Projet|Pôle)\b)"
+
 CUES: list[tuple[str, re.Pattern]] = [
+    # « Qui est la coordinatrice … ? »: a person's name; the role stays a word to match (lookahead).
+    ("person", re.compile(
+        rf"\b(?:comment s['’]appellen?t?|(?:quel est |quels sont )?(?:le |les )?noms? (?:du|de la|de l['’]|des)\s+(?={_ROLE})|"
+        rf"qui (?:est|était|sont|étaient) (?:le |la |l['’]|les )\s*(?={_ROLE})|qui a (?:\w+ )?été (?=recrutée?|nommée?|désignée?)|"
+        rf"quel(?:le)?s? (?=élue?s?))", re.I)),
     ("phone", re.compile(r"\b(?:num[ée]ro(?: de t[ée]l[ée]phone)?|t[ée]l[ée]phone|joindre|appeler)\b", re.I)),
     ("email", re.compile(r"\b(?:e-?mail|courriel|adresse (?:e-?mail|électronique|mail))\b", re.I)),
     ("amount", re.compile(
@@ -41,6 +53,10 @@ CUES: list[tuple[str, re.Pattern]] = [
 ]
 
 VALUES: dict[str, re.Pattern] = {
+    "person": re.compile(
+        rf"\b(?:M\.|Mme|Monsieur|Madame|Dr\.?)(?:\s+[A-ZÉÈ][\w'-]+){{1,3}}|"
+        rf"\b{_NOT_GIVEN}{_GIVEN}\s+[A-ZÉÈ][A-ZÉÈ'-]{{3,}}\b|"
+        rf"\b{_NOT_GIVEN}{_GIVEN}\s+(?:de |d['’]|Le |La )?[A-ZÉÈ][a-zéèëïîç]+(?:-[A-ZÉÈ][a-zéèëïîç]+)?,\s+(?:le |la )?{_OFFICE}"),
     "phone": re.compile(r"(?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b"),
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
     "amount": re.compile(

@@ -156,3 +156,10 @@ def test_a_count_is_a_number_of_the_thing_asked_not_a_number_beside_it(answers):
     assert not answers.ask("Combien d'habitants participent aux ateliers de santé des Rives sauvages ?").found
     answer = answers.ask("Combien de communes accueillent une permanence aux Rives sauvages ?")
     assert answer.found and _says(answer, "12 communes")
+
+
+def test_a_person_asked_by_role_is_named_by_a_sentence_holding_that_role(answers):
+    answer = answers.ask("Qui est la présidente du comité de pilotage des Rives sauvages ?")
+    assert answer.found and answer.answer.startswith("Mme Odile MARCHAND — ")
+    # A person is named, but not as the coordinator, who is yet to be recruited.
+    assert not answers.ask("Comment s'appelle la coordinatrice du CLS des Rives sauvages ?").found

@@ -66,6 +66,9 @@ def test_a_common_word_opening_a_sentence_is_not_a_name():
         ("Il a été signé quand ?", "date"),
         ("Combien de fiches actions compte-t-il ?", "count"),
         ("Quels sont les axes du contrat ?", None),
+        ("Comment s'appelle la coordinatrice ?", "person"),
+        ("Qui est le référent santé de la ville ?", "person"),
+        ("Qui a signé le contrat ?", None),
     ],
 )
 def test_the_kind_of_value_asked(question, kind):

@@ -64,6 +64,7 @@ COMPLETE_BONUS = 0.1
 """A date with its day, month and year beats one without its year."""
 DEFINES = re.compile(r"\b(?:est|sont) (?:un|une|des|le|la|les) (?:outil|dispositif|contrat|démarche)|\bdésigne\b|\bse définit\b")
 MISSING_KIND = {
+    "person": "aucun nom de personne",
     "phone": "aucun numéro de téléphone",
     "email": "aucune adresse électronique",
     "amount": "aucun montant",

@@ -91,6 +91,8 @@ def answers(part: Part, unit: Unit) -> bool:
         return False
     if not part.focus:
         return unit.coverage >= TOPIC_COVERAGE or unit.meaning >= MEANING_MARGIN
+    if part.kind == "person" and part.focus and unit.coverage < MEANING_COVERAGE:
+        return False  # « la coordinatrice du CLS » by name: a name beside other roles is not hers
     if part.kind == "count" and part.counted:  # « 16 fiches actions »: the thing counted is there
         return unit.coverage >= MIN_COVERAGE or unit.meaning >= MEANING_MARGIN
     if part.kind:  # the value is stated: most of the few words asked, or the closest meaning

@@ -108,8 +108,8 @@ def spelled_out(acronym: str, words: list[str], capitalised: list[bool] | None =
     « Équipe mobile de soins » nor « Épernay se mobilise avec son… »)."""
     letters = acronym.casefold()
     for start, word in enumerate(words):
-        if word[0] != letters[0] or word in STOPWORDS:
-            continue
+        if word[0] != letters[0] or (word in STOPWORDS and not (capitalised and capitalised[start])):
+            continue  # « Le Havre Seine Métropole » gives the L of LHSM; « le » in a sentence does not
         for end in _matches(letters, words, start):
             if capitalised is None or _reads_as_name(words, capitalised, start, end):
                 return True

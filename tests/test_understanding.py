@@ -97,6 +97,8 @@ def test_names_are_found_in_metadata_and_by_initials():
     assert mentions(Name("CPAM"), document_text(["la caisse primaire d'assurance maladie"], {}))
     assert not mentions(Name("Toulon"), document)
     assert not mentions(Name("EMS"), document)
+    assert mentions(Name("LHSM"), document_text(["Le Havre Seine Métropole signe son contrat."], {}))  # a name's article
+    assert not mentions(Name("LHSM"), document_text(["Pour le havre, la Seine et la métropole."], {}))
 
 
 def test_a_sources_own_footnote_marks_are_not_taken_for_citations():

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.core.french import WORD, fold, stem
 from assistant.engines.extractive import ExtractiveEngine, PartAnswer, comparison_groups
 from assistant.naming import capitalised_words, document_text, lowercase_words, mentions
 from assistant.passages import Passage
@@ -39,6 +40,18 @@ class Support:
         return [part for part in self.parts if not part.covered]
 
 
+def typed_small(question: str, capitalised: set[str]) -> set[str]:
+    """« challans gois »: a name typed in lower case is two or more words in a row that the
+    documents only write capitalised; one such word alone (« quelle université ») is a common
+    noun the documents capitalise in a name (« Université de Rouen »), still a word to match."""
+    stems = [stem(fold(w)) for w in WORD.findall(question)]
+    found: set[str] = set()
+    for i in range(len(stems) - 1):
+        if stems[i] in capitalised and stems[i + 1] in capitalised:
+            found |= {stems[i], stems[i + 1]}
+    return found
+
+
 def assess_support(
     understanding: Understanding,
     passages: list[Passage],
@@ -57,7 +70,7 @@ def assess_support(
     common = lowercase_words(p.text for p in passages)
     names = [n for n in (without_common_opening(n, common) for n in understanding.required_names) if n]
     understanding.names = names + [n for n in understanding.names if not n.required]
-    typed_names = capitalised_words(p.text for p in passages) - common  # « challans gois », typed small
+    typed_names = typed_small(understanding.text, capitalised_words(p.text for p in passages) - common)
     for part in understanding.parts:
         part.focus -= typed_names
     missing = [n.surface for n in names if not any(mentions(n, text) for text in texts.values())]

@@ -219,3 +219,12 @@ def test_a_name_typed_partly_in_lower_case_is_completed_as_the_documents_write_i
     assert completed(name, question, ["La CC des Rives sauvages a signé."]).surface == "Rives sauvages"
     assert completed(name, question, ["Les Rives du lac."]).surface == "Rives"  # not written so: unchanged
     assert completed(Name("Rives"), "Les Rives de la Brume ?", ["les Rives de la Brume"]).surface == "Rives"
+
+
+def test_a_name_typed_small_is_several_words_a_common_noun_alone_stays_a_word():
+    from assistant.abstention import typed_small
+    from assistant.naming import capitalised_words
+
+    capitalised = capitalised_words(["La CC de Challans Gois travaille avec l'Université de Rouen."])
+    assert typed_small("le cls de challans gois date de quand ?", capitalised) == {"challan", "gois"}
+    assert typed_small("avec quelle université travaille-t-elle ?", capitalised) == set()

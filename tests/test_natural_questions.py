@@ -163,3 +163,10 @@ def test_a_person_asked_by_role_is_named_by_a_sentence_holding_that_role(answers
     assert answer.found and answer.answer.startswith("Mme Odile MARCHAND — ")
     # A person is named, but not as the coordinator, who is yet to be recruited.
     assert not answers.ask("Comment s'appelle la coordinatrice du CLS des Rives sauvages ?").found
+
+
+def test_a_contact_card_is_quoted_whole(answers):
+    """A name line without a full stop, then its e-mail and phone line: one card."""
+    answer = answers.ask("Qui est le contact presse des Rives sauvages, et vous avez son numéro ?")
+    assert answer.found and _says(answer, "Lucie FERRAND", "02 98 11 22 33")
+    assert "ne le précisent pas" not in answer.answer

@@ -347,9 +347,11 @@ def _with_heading_value(part: Part, text: str, sentences: list[Sentence], i: int
 def _list_end(text: str, sentences: list[Sentence], i: int) -> int:
     """End of the list a sentence announces (it ends with ':' or is followed by items), or of
     the sentence itself. After a ':', short lines that follow without a blank line are items
-    too (« Contact : / Pauline X, / coordinatrice / 06 … »)."""
+    too (« Contact : / Pauline X, / coordinatrice / 06 … »); so are those after a short line without
+    a full stop (« Pauline X – Ville de Y / pauline@… – 06 … », a contact card)."""
     sentence = sentences[i]
-    announces = sentence.text.rstrip(" -–").endswith(":")
+    card = len(sentence.text.split()) <= SHORT_LINE_WORDS and not sentence.text.rstrip(" »\"'").endswith(TERMINAL)
+    announces = sentence.text.rstrip(" -–").endswith(":") or card
     followed_by_items = i + 1 < len(sentences) and sentences[i + 1].is_item
     if sentence.is_item or not (announces or followed_by_items):
         return sentence.end

@@ -37,10 +37,10 @@ CUES: list[tuple[str, re.Pattern]] = [
         r"combien\b(?=[^?]*\b(?:met|mis|mettent|finance|financ\w+|verse|vers\w+|allou\w+|apport\w+|investi\w*|"
         r"donn\w+|subventionn\w+|accord\w+)\b))", re.I)),
     ("duration", re.compile(
-        r"\b(?:(?:pour|pendant|sur) combien de temps|combien de temps|(?:quelle|sa|leur) dur[ée]e|"
+        r"\b(?:(?:pour|pendant|sur) combien de temps|combien de temps|(?:quelle|sa|leur|la même) dur[ée]e|"
         r"combien d['’]ann[ée]es|pour combien d['’]ann[ée]es)\b", re.I)),
     ("period", re.compile(
-        r"\b(?:quelle p[ée]riode|sur quelle p[ée]riode|jusqu['’](?:à|a) quand|de quand à quand|"
+        r"\b(?:quelles? p[ée]riodes?|les p[ée]riodes|jusqu['’](?:à|a) quand|de quand à quand|"
         r"(?:sur|pour|de) quelles ann[ée]es)\b", re.I)),
     ("place", re.compile(r"(?:^|\b(?:et|,)\s+)o[uù]\b(?!\s+(?:bien|alors))|\b(?:quel lieu|à quel endroit|dans quelle ville|en quel lieu)\b", re.I)),
     ("day", re.compile(r"\b(?:quel jour|(?:à |a )?quelle date (?:exacte|précise)|date (?:exacte|précise))\b", re.I)),

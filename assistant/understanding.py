@@ -22,6 +22,10 @@ INTERROGATIVE = re.compile(
     r"est[- ]ce|y a[- ]t[- ]il|y a|existe[- ]t[- ]il|c'est quoi|qu'est[- ]ce)\b|\bqu['’]",
     re.IGNORECASE,
 )
+REQUEST = re.compile(
+    r"^(?:et\s+)?(?:donnez|donne|dites|dis|indiquez|indique|précisez|précise|listez|liste|citez|cite|rappelez|rappelle|"
+    r"expliquez|explique|décrivez|décris)(?:[- ]moi|[- ]nous)?\b|^j['’]ai besoin d", re.IGNORECASE)
+"""« Donnez-moi les périodes des deux. »: a request asks as a question does."""
 SENTENCE = re.compile(r"[^.?!…]+(?:[.?!…]+|$)")
 PART_SEPARATOR = re.compile(r"\s*(?:,\s*(?:et|ou|puis|mais)\b|;|,|\bet\b|\bpuis\b)\s*", re.IGNORECASE)
 TOKEN = re.compile(r"[\w-]+['’]?|[^\w\s]")
@@ -53,7 +57,7 @@ FILLER = expanded_terms(
 « quelles actions sont prévues »): the subject is elsewhere in the question."""
 FILLER_PHRASES = re.compile(
     r"\b(?:à part|par rapport à|par rapport au|par exemple|en gros|au juste|du coup|quand même|c'est-à-dire|chez nous|"
-    r"s'il (?:te|vous) pla[iî]t|(?:font|fait|faire|faisant|feront) partie)\b",
+    r"s'il (?:te|vous) pla[iî]t|(?:font|fait|faire|faisant|feront) partie|(?:des|les|aux|tous) deux)\b",
     re.IGNORECASE,
 )
 LISTS_DOCUMENTS = re.compile(
@@ -184,7 +188,7 @@ def _about_one(place: str, places: list[str], text: str) -> str:
 
 def understand(question: str) -> Understanding:
     sentences = [s.strip() for s in SENTENCE.findall(question) if s.strip(" .?!…")]
-    asking = [s for s in sentences if s.endswith("?") or INTERROGATIVE.search(s)]
+    asking = [s for s in sentences if s.endswith("?") or INTERROGATIVE.search(s) or REQUEST.search(s)]
     if not asking:
         asking = sentences or [question]
     context = [s for s in sentences if s not in asking]

@@ -228,3 +228,9 @@ def test_a_name_typed_small_is_several_words_a_common_noun_alone_stays_a_word():
     capitalised = capitalised_words(["La CC de Challans Gois travaille avec l'Université de Rouen."])
     assert typed_small("le cls de challans gois date de quand ?", capitalised) == {"challan", "gois"}
     assert typed_small("avec quelle université travaille-t-elle ?", capitalised) == set()
+
+
+def test_a_request_asks_as_a_question_does():
+    parts = understand("X et Y : leurs CLS ont-ils la même durée ? Donnez-moi les périodes des deux.").parts
+    assert [p.kind for p in parts] == ["duration", "period"]
+    assert not parts[1].focus  # « des deux » is no word to match

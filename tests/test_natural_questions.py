@@ -57,6 +57,9 @@ def test_a_count_needs_what_is_counted(answers):
     assert not answers.ask("Combien de fiches actions compte le CLS de Port-Lumière ?").found
     answer = answers.ask("Combien de signataires compte le CLS du Val de Brume ?")
     assert answer.found and _says(answer, "18 signataires")
+    # « Habitat 29 » is a number in the sentence about the inhabitants, not a number of them.
+    assert not answers.ask("Combien d'habitants participent aux ateliers de santé des Rives sauvages ?").found
+    assert _says(answers.ask("Combien de communes accueillent une permanence aux Rives sauvages ?"), "12 communes")
 
 
 def test_an_acronym_is_resolved_by_the_initials_of_a_name_in_the_documents(answers):
@@ -149,13 +152,6 @@ def test_a_part_asking_for_years_is_answered_by_a_period(answers):
     answer = answers.ask("Le programme des Rives sauvages, il court sur combien de temps et sur quelles années ?")
     assert answer.found and _says(answer, "quatre ans", "2023-2027")
     assert "ne le précisent pas" not in answer.answer
-
-
-def test_a_count_is_a_number_of_the_thing_asked_not_a_number_beside_it(answers):
-    # « Habitat 29 » is a number in the sentence about the inhabitants, not a number of them.
-    assert not answers.ask("Combien d'habitants participent aux ateliers de santé des Rives sauvages ?").found
-    answer = answers.ask("Combien de communes accueillent une permanence aux Rives sauvages ?")
-    assert answer.found and _says(answer, "12 communes")
 
 
 def test_a_person_asked_by_role_is_named_by_a_sentence_holding_that_role(answers):

@@ -186,7 +186,7 @@ def _newest(asked: CatalogueQuestion, records: list[ContractRecord], cite: _Cita
     if not dated:
         return ""
     scope = f" {asked.scope_label}" if asked.scope_label else ""
-    lines = [f"Le CLS signé le plus récemment{scope} dans les documents indexés :",
+    lines = [f"Dernier CLS signé{scope} d'après les documents indexés :",
              _record_line(dated[0], asked, cite)]
     if len(dated) > 1:
         lines += ["", "Avant lui :", *(_record_line(r, asked, cite) for r in dated[1:NEWEST_SHOWN])]

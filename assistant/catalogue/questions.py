@@ -1,8 +1,8 @@
 """Which questions the catalogue answers, recognised by explicit French patterns.
 
-Four kinds: counts (« Combien de CLS sont actifs ? »), lists (« Quels CLS ont un axe santé
-mentale ? », « Liste des CLS signés en 2025 », « Quels territoires ont signé un CLS ? »), the
-newest (« le CLS signé le plus récemment ») and precedents (« Trouve des actions similaires à
+Four kinds: counts (« Combien de CLS sont en vigueur ? »), lists (« Quels contrats comptent un axe
+sur la santé mentale ? », « Liste des CLS signés en 2025 », « Quels territoires ont signé un CLS ? »), the
+newest (« quel est le dernier contrat signé ? ») and precedents (« Trouve des actions similaires à
 l'interprétariat dans d'autres CLS »). A question about one named CLS (« les axes du CLS du
 Havre ») is none of them: the documents answer it.
 
@@ -34,7 +34,7 @@ NEWEST = re.compile(
     rf"\b(?:le |la )?plus recente?\s+(?:des |de nos |parmi les )?{_CLS}\b|"
     rf"\b(?:dernier|derniere) {_CLS}\s+(?:a avoir ete |a etre |qui a ete )?signe"
 )
-"""« le CLS signé le plus récemment », « le plus récent des CLS », « le dernier CLS signé »."""
+"""« le contrat signé le plus récemment en Bretagne », « le plus récent des CLS », « le dernier CLS signé »."""
 COUNT = re.compile(rf"\bcombien (?:de |d')\s*(?:nouveaux |autres )?{_CLS}\b")
 LIST = re.compile(
     rf"\b(?:quel(?:le)?s|lesquel(?:le)?s)\s+(?:sont\s+(?:les\s+)?)?(?:autres\s+)?"
